@@ -1,0 +1,79 @@
+//! Subcommands that do not scan: `rules` and `rotate`.
+
+use std::io::Write;
+
+use crate::cli::{ListFormat, RotateArgs, RulesArgs};
+use crate::error::Error;
+use crate::exit::Status;
+use crate::report::rotation;
+use crate::rules::RuleSet;
+
+pub fn rules(args: RulesArgs) -> Result<Status, Error> {
+    let set = RuleSet::builtin()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        ListFormat::Human => {
+            for r in &set.rules {
+                let p = set.provider_of(r);
+                writeln!(out, "{:<40} {:<14} {}", r.id, p.name, r.description)
+                    .map_err(Error::Output)?;
+            }
+            writeln!(
+                out,
+                "{} rules from {} providers",
+                set.rules.len(),
+                set.providers.len()
+            )
+            .map_err(Error::Output)?;
+        }
+        ListFormat::Json => {
+            let items: Vec<_> = set
+                .rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "provider": set.provider_of(r).id,
+                        "description": r.description,
+                        "keywords": r.keywords,
+                        "confidence": r.confidence.as_str(),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &items).map_err(|e| Error::Output(e.into()))?;
+            writeln!(out).map_err(Error::Output)?;
+        }
+    }
+    out.flush().map_err(Error::Output)?;
+    Ok(Status::Clean)
+}
+
+pub fn rotate(args: RotateArgs) -> Result<Status, Error> {
+    let set = RuleSet::builtin()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.provider {
+        None => {
+            for p in &set.providers {
+                writeln!(out, "{:<16} {}", p.id, p.name).map_err(Error::Output)?;
+            }
+        }
+        Some(name) => {
+            let p = set
+                .find_provider(&name)
+                .or_else(|| {
+                    set.providers
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(&name))
+                })
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "unknown provider {name:?}; `scan-secrets rotate` lists them"
+                    ))
+                })?;
+            writeln!(out, "How to rotate a leaked {} credential", p.name).map_err(Error::Output)?;
+            write!(out, "{}", rotation::render(p, "  ")).map_err(Error::Output)?;
+        }
+    }
+    out.flush().map_err(Error::Output)?;
+    Ok(Status::Clean)
+}

@@ -1,0 +1,199 @@
+//! `.scan-secrets.toml` and the command line, merged into one resolved `Settings` before any
+//! scanning starts. No other stage reads `Cli`.
+//!
+//! ```toml
+//! disable = ["generic-password"]      # rule ids to turn off
+//! [allow]
+//! paths = ["tests/fixtures/**"]       # globs, relative to the scanned directory
+//! regexes = ["^sk_test_"]             # on the secret value
+//! [limits]
+//! max_file_size = "10M"
+//! [[rule]]                            # custom rules, pattern schema of patterns/*.toml
+//! id = "acme-token" ...
+//! ```
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::cli::{ColorChoice, Format, ScanArgs};
+use crate::error::Error;
+use crate::filter::allowlist::Allowlist;
+use crate::rules::file::RuleSpec;
+use crate::rules::RuleSet;
+
+pub const CONFIG_FILE: &str = ".scan-secrets.toml";
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub allow: AllowSection,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowSection {
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub regexes: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Bytes, or a string with a unit (`"10M"`).
+    pub max_file_size: Option<toml::Value>,
+}
+
+/// What to scan.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Files(Vec<PathBuf>),
+    Stdin,
+}
+
+/// Everything a scan needs, resolved.
+pub struct Settings {
+    pub mode: Mode,
+    /// The directory config and relative paths are anchored at.
+    pub root: PathBuf,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub show_secrets: bool,
+    pub max_file_size: u64,
+    pub threads: usize,
+    pub color: bool,
+    pub quiet: bool,
+    pub rules: Arc<RuleSet>,
+    pub allow: Allowlist,
+    /// The config file in use, never scanned itself.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn resolve(args: ScanArgs) -> Result<Self, Error> {
+        let mode = if args.stdin {
+            Mode::Stdin
+        } else if args.paths.is_empty() {
+            Mode::Files(vec![PathBuf::from(".")])
+        } else {
+            Mode::Files(args.paths.clone())
+        };
+        for p in match &mode {
+            Mode::Files(p) => p.as_slice(),
+            Mode::Stdin => &[],
+        } {
+            if std::fs::symlink_metadata(p).is_err() {
+                return Err(Error::Usage(format!(
+                    "{}: no such file or directory",
+                    p.display()
+                )));
+            }
+        }
+        let root = match &mode {
+            Mode::Files(paths) if paths[0].is_dir() => paths[0].clone(),
+            Mode::Files(paths) => paths[0]
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            Mode::Stdin => PathBuf::from("."),
+        };
+        let config_path = match &args.config {
+            Some(p) => Some(p.clone()),
+            None => Some(root.join(CONFIG_FILE)).filter(|p| p.is_file()),
+        };
+        let config = match &config_path {
+            Some(p) => load_config(p)?,
+            None => ConfigFile::default(),
+        };
+        let origin = config_path
+            .as_ref()
+            .map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
+
+        let mut rules = RuleSet::builtin()?;
+        if !config.rules.is_empty() {
+            rules.add_custom(&origin, config.rules)?;
+        }
+        rules.disable(&config.disable).map_err(|e| match e {
+            Error::Config { message, .. } => Error::Config {
+                path: config_path.clone(),
+                message,
+            },
+            e => e,
+        })?;
+        let allow = Allowlist::new(&origin, &config.allow.paths, &config.allow.regexes)?;
+
+        let config_size =
+            match &config.limits.max_file_size {
+                None => None,
+                Some(toml::Value::Integer(n)) if *n >= 0 => Some(*n as u64),
+                Some(toml::Value::String(s)) => {
+                    Some(crate::cli::parse_size(s).map_err(|m| Error::Config {
+                        path: config_path.clone(),
+                        message: format!("limits.max_file_size: {m}"),
+                    })?)
+                }
+                Some(v) => return Err(Error::Config {
+                    path: config_path.clone(),
+                    message: format!(
+                        "limits.max_file_size: expected bytes or a size like \"10M\", found a {}",
+                        v.type_str()
+                    ),
+                }),
+            };
+        let max_file_size = args
+            .max_file_size
+            .or(config_size)
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+
+        let color = !args.no_color
+            && match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    args.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                }
+            };
+        let threads = match args.threads {
+            Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        Ok(Settings {
+            mode,
+            root,
+            format: args.format,
+            output: args.output,
+            show_secrets: args.show_secrets,
+            max_file_size,
+            threads,
+            color,
+            quiet: args.quiet,
+            rules: Arc::new(rules),
+            allow,
+            config_path,
+        })
+    }
+}
+
+fn load_config(path: &Path) -> Result<ConfigFile, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    toml::from_str(&text).map_err(|e| Error::Config {
+        path: Some(path.to_path_buf()),
+        message: e.to_string().trim_end().replace('\n', "\n  "),
+    })
+}

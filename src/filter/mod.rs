@@ -1,0 +1,54 @@
+//! Filters: decide which candidates become findings. They look at the candidate's value, its
+//! line and the chunk's path; they never re-run rule regexes over whole files.
+
+pub mod allowlist;
+pub mod placeholder;
+
+use std::ops::Range;
+
+use crate::matcher::Candidate;
+use crate::rules::Rule;
+
+/// Why a candidate was not reported (kept for `--show-suppressed` and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// The path matches `[allow] paths`.
+    AllowPath,
+    /// The value matches `[allow] regexes`.
+    AllowRegex,
+    /// The line carries `scan-secrets:allow`.
+    Inline,
+    /// A placeholder, template expression, documented example or test value.
+    Placeholder,
+    /// A generic match whose value is code (a variable, a call, an env lookup), not a literal.
+    Reference,
+}
+
+/// The inline marker that suppresses findings on its line.
+pub const INLINE_MARKER: &[u8] = b"scan-secrets:allow";
+
+/// The byte range of the line(s) holding `span`.
+pub fn lines_of(text: &[u8], span: &Range<usize>) -> Range<usize> {
+    let start = memchr::memrchr(b'\n', &text[..span.start]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &text[span.end..]).map_or(text.len(), |i| span.end + i);
+    start..end
+}
+
+/// Decides one candidate; `None` means it is reported.
+pub fn check(
+    rule: &Rule,
+    cand: &Candidate,
+    text: &[u8],
+    path: Option<&str>,
+    allow: &allowlist::Allowlist,
+) -> Option<Reason> {
+    let value = &text[cand.secret.clone()];
+    let line = &text[lines_of(text, &cand.span)];
+    if memchr::memmem::find(line, INLINE_MARKER).is_some() {
+        return Some(Reason::Inline);
+    }
+    if allow.value_allowed(value) {
+        return Some(Reason::AllowRegex);
+    }
+    placeholder::check(rule, value, text, cand, path)
+}

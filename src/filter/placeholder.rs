@@ -1,0 +1,508 @@
+//! Built-in suppression of values that are not credentials: placeholders, template expressions,
+//! documented example keys, masked values, and (for generic rules) code references and names
+//! that hold ids, hashes or paths rather than secrets.
+
+use super::Reason;
+use crate::matcher::Candidate;
+use crate::rules::Rule;
+
+/// Whole values that are never a real secret.
+const EXACT: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "changeme",
+    "changeit",
+    "dummy",
+    "test",
+    "testing",
+    "none",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+    "empty",
+    "string",
+    "required",
+    "optional",
+    "default",
+    "value",
+    "foo",
+    "bar",
+    "baz",
+    "foobar",
+    "example",
+    "sample",
+    "placeholder",
+    "redacted",
+    "hidden",
+    "masked",
+    "secret123",
+    "password1",
+    "mypassword",
+    "yourpassword",
+    "your_password",
+    "notasecret",
+    "not-a-secret",
+    "str",
+    "text",
+    "int",
+    "bool",
+    "any",
+    "object",
+    "char",
+    "bytes",
+    "secretstr",
+    "boolean",
+    "number",
+    "varchar",
+    "integer",
+    "self",
+    "this",
+    "params",
+    "args",
+    "kwargs",
+    "config",
+];
+
+/// Substrings (lower-cased comparison) that mark a template, a placeholder or a masked value.
+const MARKERS: &[&str] = &[
+    "<your",
+    "your_",
+    "your-",
+    "yourkey",
+    "your key",
+    "changeme",
+    "change_me",
+    "change-me",
+    "replace_me",
+    "replace-me",
+    "replaceme",
+    "placeholder",
+    "redacted",
+    "insert_",
+    "insert-",
+    "xxxx",
+    "****",
+    "....",
+    "…",
+    "example",
+    "dummy_",
+    "notreal",
+    "not_real",
+    "not-real",
+    "fake_",
+    "fakekey",
+    "fake-key",
+    "todo",
+    "unique phrase",
+];
+
+/// Prefixes of values that are code, not literals: variable and environment lookups.
+const REFERENCES: &[&str] = &[
+    "$",
+    "%",
+    "process.env",
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "env(",
+    "env[",
+    "env.",
+    "system.getenv",
+    "environment.",
+    "config.",
+    "settings.",
+    "self.",
+    "this.",
+    "secrets.",
+    "vault:",
+    "ref+",
+    "!ref",
+    "!sub",
+    "!getatt",
+    "arn:",
+    "params.",
+    "args.",
+    "options.",
+    "request.",
+    "req.",
+    "props.",
+    "input.",
+];
+
+/// Name endings of generic assignments whose values are not secrets.
+const NON_SECRET_NAME_SUFFIXES: &[&str] = &[
+    "id",
+    "_ids",
+    "hash",
+    "hashed",
+    "digest",
+    "checksum",
+    "sha",
+    "sha1",
+    "sha256",
+    "md5",
+    "fingerprint",
+    "integrity",
+    "file",
+    "path",
+    "dir",
+    "url",
+    "uri",
+    "endpoint",
+    "host",
+    "field",
+    "label",
+    "type",
+    "name",
+    "names",
+    "policy",
+    "regex",
+    "pattern",
+    "prompt",
+    "expiry",
+    "expires",
+    "expiration",
+    "ttl",
+    "timeout",
+    "length",
+    "len",
+    "size",
+    "count",
+    "min",
+    "max",
+    "enabled",
+    "required",
+    "reset",
+    "confirm",
+    "confirmation",
+    "hint",
+    "header",
+    "format",
+    "version",
+    "mode",
+    "method",
+    "strength",
+    "rules",
+    "class",
+    "key_id",
+    "keyid",
+    "index",
+    "prefix",
+    "suffix",
+    "placeholder",
+    "example",
+    "description",
+    "title",
+    "message",
+    "msg",
+    "error",
+    "errors",
+    "char",
+    "chars",
+    "algorithm",
+    "algo",
+    "cost",
+    "rounds",
+    "iterations",
+    "pub",
+    "public",
+    "public_key",
+    "publickey",
+    "env",
+    "var",
+    "variable",
+    "ref",
+    "arn",
+];
+
+/// Name starts of generic assignments whose values are not secrets.
+const NON_SECRET_NAME_PREFIXES: &[&str] = &[
+    "public",
+    "pub_",
+    "publishable",
+    "primary_key",
+    "foreign",
+    "sort_",
+    "cache_",
+    "partition",
+    "idempotency",
+    "csrf",
+    "xsrf",
+    "hashed",
+    "is_",
+    "has_",
+    "use_",
+    "show_",
+    "enable",
+    "disable",
+    "no_",
+    "allow",
+    "min_",
+    "max_",
+    "num_",
+    "last_",
+    "next_",
+    "reset_",
+    "forgot",
+    "new_",
+    "old_",
+    "confirm",
+    "validate",
+    "check",
+    "verify",
+    "get",
+    "set",
+    "fetch",
+    "load",
+    "read",
+    "write",
+    "update",
+    "create",
+    "delete",
+    "generate",
+];
+
+/// Source-code extensions: there an unquoted value after `name =` is a variable, not a literal.
+const CODE_EXTENSIONS: &[&str] = &[
+    "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "java", "go", "rb", "php", "cs", "c", "cc",
+    "cpp", "h", "hpp", "rs", "kt", "kts", "swift", "scala", "m", "mm", "dart", "lua", "pl",
+    "groovy", "vue", "svelte", "ex", "exs", "erl", "clj", "fs", "vb", "r", "jl", "zig", "nim",
+];
+
+pub fn check(
+    rule: &Rule,
+    value: &[u8],
+    text: &[u8],
+    cand: &Candidate,
+    path: Option<&str>,
+) -> Option<Reason> {
+    let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
+    if is_placeholder(&lower, value) {
+        return Some(Reason::Placeholder);
+    }
+    if rule.generic {
+        if REFERENCES.iter().any(|r| lower.starts_with(r))
+            || looks_like_code(value)
+            || looks_like_path(&lower)
+        {
+            return Some(Reason::Reference);
+        }
+        if is_uuid(value) {
+            return Some(Reason::Placeholder);
+        }
+        let before = cand.secret.start.checked_sub(1).map(|i| text[i]);
+        let after = text.get(cand.secret.end).copied();
+        match before {
+            // A quoted value must end at its closing quote: otherwise it is prose with spaces.
+            Some(q @ (b'"' | b'\'' | b'`')) => {
+                if after != Some(q) {
+                    return Some(Reason::Placeholder);
+                }
+            }
+            // Unquoted in source code: a variable or an expression.
+            _ => {
+                let ext = path
+                    .and_then(|p| p.rsplit_once('.'))
+                    .map(|(_, e)| e.to_ascii_lowercase());
+                if ext.is_some_and(|e| CODE_EXTENSIONS.contains(&e.as_str())) {
+                    return Some(Reason::Reference);
+                }
+            }
+        }
+        let name = assigned_name(&text[cand.span.start..cand.secret.start]);
+        // The line up to the value: `public key: ...`, `publishable_key = ...`.
+        let line_start = memchr::memrchr(b'\n', &text[..cand.span.start]).map_or(0, |i| i + 1);
+        let before = text[line_start..cand.secret.start].to_ascii_lowercase();
+        if name_is_not_secret(&name) || memchr::memmem::find(&before, b"public").is_some() {
+            return Some(Reason::Placeholder);
+        }
+    }
+    None
+}
+
+/// Placeholder test shared by every rule; `lower` is `value` lower-cased.
+pub fn is_placeholder(lower: &str, value: &[u8]) -> bool {
+    if value.windows(7).any(|w| w == b"EXAMPLE") {
+        return true;
+    }
+    if EXACT.contains(&lower) || MARKERS.iter().any(|m| lower.contains(m)) || is_template(lower) {
+        return true;
+    }
+    if lower.starts_with('<') && lower.ends_with('>') {
+        return true;
+    }
+    // A value that is mostly one character, or a plain run like 0123456789 / abcdefgh.
+    let mut distinct = [false; 256];
+    for &b in value {
+        distinct[b as usize] = true;
+    }
+    let n_distinct = distinct.iter().filter(|&&d| d).count();
+    if value.len() >= 6 && n_distinct <= 2 {
+        return true;
+    }
+    if value.len() >= 8 && n_distinct * 4 < value.len().min(32) {
+        return true;
+    }
+    lower.contains("0123456789") || lower.contains("123456789") || lower.contains("abcdefghij")
+}
+
+/// Template and interpolation expressions: `${X}`, `{{ x }}`, `#{x}`, `$(cmd)`, `<%= x %>`.
+/// The closing delimiter must follow, so random keys that happen to contain `#{` stay.
+fn is_template(lower: &str) -> bool {
+    const PAIRS: &[(&str, &str)] = &[
+        ("${", "}"),
+        ("{{", "}}"),
+        ("#{", "}"),
+        ("$(", ")"),
+        ("<%", "%>"),
+    ];
+    PAIRS.iter().any(|(open, close)| {
+        lower
+            .find(open)
+            .is_some_and(|i| lower[i + open.len()..].contains(close))
+    })
+}
+
+/// `8-4-4-4-12` hex: an identifier, not a secret, when found by a generic rule.
+fn is_uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// File system paths and URLs are locations, not secrets.
+fn looks_like_path(lower: &str) -> bool {
+    lower.starts_with('/')
+        || lower.starts_with("~/")
+        || lower.starts_with("./")
+        || lower.starts_with("../")
+        || lower.contains("://")
+        || (lower.contains('@')
+            && lower.contains('.')
+            && !lower.contains(':')
+            && lower.len() < 64
+            && lower.split('@').nth(1).is_some_and(|d| {
+                d.contains('.')
+                    && d.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            }))
+}
+
+/// A generic value that is code rather than a literal: a call, an index or a member access on an
+/// identifier (`get_secret()`, `cfg["token"]`).
+fn looks_like_code(value: &[u8]) -> bool {
+    let s = value;
+    let ident = s
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'.')
+        .count();
+    ident > 0 && ident < s.len() && matches!(s[ident], b'(' | b'[')
+}
+
+/// The identifier being assigned, lower-cased, from the text between the match start and the
+/// value (`export AWS_SECRET="` → `aws_secret`, `<Pass encoding="x">` → `pass`).
+fn assigned_name(context: &[u8]) -> String {
+    let ctx = String::from_utf8_lossy(context).to_ascii_lowercase();
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let name = match ctx.trim_start().strip_prefix('<') {
+        // An XML element: its tag name.
+        Some(rest) => rest.split(|c: char| !is_ident(c)).next().unwrap_or(""),
+        None => {
+            let head = ctx.trim_end_matches(|c: char| !is_ident(c));
+            let start = head.rfind(|c: char| !is_ident(c)).map_or(0, |i| i + 1);
+            &head[start..]
+        }
+    };
+    name.replace(['-', '.'], "_")
+}
+
+fn name_is_not_secret(name: &str) -> bool {
+    NON_SECRET_NAME_SUFFIXES.iter().any(|s| {
+        name.ends_with(s)
+            && (name.len() == s.len() || {
+                let cut = name.len() - s.len();
+                // whole word at the end: `key_id`, `tokenhash`, `passwordHash`
+                name.as_bytes()[cut - 1] == b'_' || s.len() >= 4
+            })
+    }) || NON_SECRET_NAME_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ph(v: &str) -> bool {
+        is_placeholder(&v.to_ascii_lowercase(), v.as_bytes())
+    }
+
+    #[test]
+    fn placeholders_are_suppressed() {
+        for v in [
+            "changeme",
+            "<your-key>",
+            "${API_KEY}",
+            "{{ token }}",
+            "xxxxxxxxxxxx",
+            "********",
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "your_api_key_here",
+            "0123456789a",
+            "aaaaaaaaaaaaaaaa",
+            "password",
+            "null",
+            "sk_live_xxxxxxxxxxxxxxxx",
+            "ababababababababab",
+            "<%= ENV['KEY'] %>",
+            "REPLACE_ME",
+        ] {
+            assert!(ph(v), "{v} should be a placeholder");
+        }
+    }
+
+    #[test]
+    fn real_looking_values_are_kept() {
+        for v in [
+            "hunter22",
+            "admin123",
+            "RedisPass1!",
+            "nAH2VzKrMrRjySLlt8HCdFU3tM2TUuUZgh39NX",
+            "7a2f9a4289e530bef6dbf31f4cbf63d5",
+            "swordfish",
+            "Mailpass1234!",
+            concat!("sk_live_", "4eC39HqLyjWDarjtT1zdp7dc"),
+        ] {
+            assert!(!ph(v), "{v} should not be a placeholder");
+        }
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(assigned_name(b"export AWS_SECRET=\""), "aws_secret");
+        assert_eq!(assigned_name(b"\"client-secret\": \""), "client_secret");
+        assert!(name_is_not_secret("secret_key_id"));
+        assert!(name_is_not_secret("password_hash"));
+        assert!(name_is_not_secret("passwordhash"));
+        assert!(name_is_not_secret("public_token"));
+        assert!(name_is_not_secret("token_url"));
+        assert!(!name_is_not_secret("secret_key"));
+        assert!(!name_is_not_secret("db_password"));
+        assert!(!name_is_not_secret("api_key"));
+        assert!(!name_is_not_secret("apikey"));
+    }
+
+    #[test]
+    fn code_values() {
+        assert!(looks_like_code(b"get_secret()"));
+        assert!(looks_like_code(b"cfg[\"token\"]"));
+        assert!(!looks_like_code(b"hunter22"));
+    }
+}

@@ -1,0 +1,199 @@
+//! The matcher: one Aho-Corasick pass over the bytes with every rule's keywords, then each hit
+//! rule's regex on a bounded window around the hit, then the per-rule gates (entropy,
+//! randomness, checksum), then overlap resolution.
+//!
+//! It sees only bytes and the compiled `RuleSet`: never paths, config or output.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::entropy;
+use crate::rules::{Confidence, RuleSet};
+
+/// How far before a keyword a single-line rule's window starts (it stops earlier at a newline).
+const BACK: usize = 512;
+/// How far after a keyword a single-line rule's window ends (it stops earlier at a newline).
+const FORWARD: usize = 1024;
+/// How far after a keyword a multi-line rule (PEM blocks) may match.
+const FORWARD_MULTILINE: usize = 64 * 1024;
+
+/// A match that passed the rule's own gates; filters decide whether it is reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Index into `RuleSet::rules`.
+    pub rule: usize,
+    /// The credential itself (the `secret` group, or the whole match).
+    pub secret: Range<usize>,
+    /// The whole regex match, context included.
+    pub span: Range<usize>,
+    pub entropy: f64,
+    pub confidence: Confidence,
+}
+
+pub struct Matcher {
+    rules: Arc<RuleSet>,
+    prefilter: AhoCorasick,
+    /// For each prefilter pattern, the rules that own that keyword.
+    owners: Vec<Vec<usize>>,
+}
+
+impl Matcher {
+    pub fn new(rules: Arc<RuleSet>) -> Self {
+        let mut keywords: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.rules.iter().enumerate() {
+            for kw in &rule.keywords {
+                let kw = kw.to_ascii_lowercase().into_bytes();
+                match keywords.iter().position(|k| *k == kw) {
+                    Some(p) => owners[p].push(i),
+                    None => {
+                        keywords.push(kw);
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .expect("keyword automaton within default limits");
+        Matcher {
+            rules,
+            prefilter,
+            owners,
+        }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// All candidates in `text`, sorted by position, overlaps resolved.
+    pub fn scan(&self, text: &[u8]) -> Vec<Candidate> {
+        // Per rule: merged windows, in order of appearance.
+        let mut windows: Vec<(usize, Range<usize>)> = Vec::new();
+        let mut last_window: Vec<Option<usize>> = Vec::new();
+        for hit in self.prefilter.find_overlapping_iter(text) {
+            for &rule_idx in &self.owners[hit.pattern().as_usize()] {
+                let rule = &self.rules.rules[rule_idx];
+                let win = window(text, hit.start(), hit.end(), rule.multiline);
+                if last_window.len() <= rule_idx {
+                    last_window.resize(self.rules.rules.len(), None);
+                }
+                match last_window[rule_idx] {
+                    Some(w) if windows[w].1.end >= win.start => {
+                        let merged = &mut windows[w].1;
+                        merged.end = merged.end.max(win.end);
+                    }
+                    _ => {
+                        last_window[rule_idx] = Some(windows.len());
+                        windows.push((rule_idx, win));
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (rule_idx, win) in windows {
+            self.run_rule(text, rule_idx, win, &mut out);
+        }
+        resolve_overlaps(&self.rules, out)
+    }
+
+    fn run_rule(&self, text: &[u8], rule_idx: usize, win: Range<usize>, out: &mut Vec<Candidate>) {
+        let rule = &self.rules.rules[rule_idx];
+        let Some(re) = rule.regex() else { return };
+        let secret_group = re.capture_names().position(|n| n == Some("secret"));
+        let hay = &text[..win.end];
+        let mut locs = re.capture_locations();
+        let mut at = win.start;
+        while at <= hay.len() {
+            let Some(m) = re.captures_read_at(&mut locs, hay, at) else {
+                break;
+            };
+            at = if m.end() > m.start() {
+                m.end()
+            } else {
+                m.end() + 1
+            };
+            let secret = match secret_group.and_then(|g| locs.get(g)) {
+                Some((s, e)) => s..e,
+                None if secret_group.is_some() => continue,
+                None => m.start()..m.end(),
+            };
+            if secret.is_empty() {
+                continue;
+            }
+            let value = &text[secret.clone()];
+            let h = entropy::shannon(value);
+            if rule.min_entropy.is_some_and(|min| h < min) {
+                continue;
+            }
+            if rule.random && !entropy::looks_random(value) {
+                continue;
+            }
+            let confidence = match rule.checksum {
+                Some(c) if c.verify(value) => Confidence::High,
+                Some(_) => continue,
+                None => rule.confidence,
+            };
+            out.push(Candidate {
+                rule: rule_idx,
+                secret,
+                span: m.start()..m.end(),
+                entropy: h,
+                confidence,
+            });
+        }
+    }
+}
+
+/// The region a rule's regex sees for a keyword hit at `start..end`.
+fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
+    let back_limit = start.saturating_sub(BACK);
+    let from = match memchr::memrchr(b'\n', &text[back_limit..start]) {
+        Some(i) => back_limit + i + 1,
+        None => back_limit,
+    };
+    let to = if multiline {
+        (end + FORWARD_MULTILINE).min(text.len())
+    } else {
+        let fwd_limit = (end + FORWARD).min(text.len());
+        match memchr::memchr(b'\n', &text[end..fwd_limit]) {
+            Some(i) => end + i,
+            None => fwd_limit,
+        }
+    };
+    from..to
+}
+
+/// Sorts candidates and keeps, among overlapping secrets, the most specific: provider rules beat
+/// generic ones, then higher confidence, then the longer secret, then the earlier rule.
+fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    cands.sort_by(|a, b| {
+        (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
+    });
+    cands.dedup_by(|a, b| a.rule == b.rule && a.secret == b.secret);
+    let rank = |c: &Candidate| {
+        (
+            !rules.rules[c.rule].generic,
+            c.confidence,
+            c.secret.len(),
+            std::cmp::Reverse(c.rule),
+        )
+    };
+    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    for c in cands {
+        match kept.last_mut() {
+            Some(last) if last.secret.end > c.secret.start => {
+                if rank(&c) > rank(last) {
+                    *last = c;
+                }
+            }
+            _ => kept.push(c),
+        }
+    }
+    kept
+}

@@ -1,0 +1,199 @@
+//! Human output: findings grouped by secret, each with its places; then one rotation guide per
+//! provider found; then a summary line. Colours only when asked for or on a terminal.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use owo_colors::OwoColorize;
+
+use super::{rotation, View};
+use crate::finding::sanitize;
+use crate::rules::Confidence;
+use crate::scan::Report;
+
+pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Result<()> {
+    let paint = Paint(view.color);
+    // Group occurrences by fingerprint, in order of first appearance.
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        match index.get(f.fingerprint.as_str()) {
+            Some(&g) => groups[g].1.push(i),
+            None => {
+                index.insert(&f.fingerprint, groups.len());
+                groups.push((&f.fingerprint, vec![i]));
+            }
+        }
+    }
+    let mut providers: Vec<usize> = Vec::new();
+    for (_, members) in &groups {
+        let first = &report.findings[members[0]];
+        let rule = &view.rules.rules[first.rule];
+        let provider = view.rules.provider_of(rule);
+        if !providers.contains(&rule.provider) {
+            providers.push(rule.provider);
+        }
+        let conf = match first.confidence {
+            Confidence::High => paint.red_bold("high confidence"),
+            Confidence::Medium => paint.red("medium confidence"),
+            Confidence::Low => paint.yellow("low confidence"),
+        };
+        writeln!(
+            out,
+            "{} {}  {}",
+            paint.bold(&format!("{}:", provider.name)),
+            paint.bold(&sanitize(&rule.description)),
+            paint.dim(&format!("[{}] {conf}", rule.id)),
+        )?;
+        writeln!(out, "  secret  {}", paint.cyan(&view.secret(&first.secret)))?;
+        for &i in members {
+            let f = &report.findings[i];
+            writeln!(
+                out,
+                "  at      {}:{}:{}",
+                paint.magenta(&sanitize(f.origin.path())),
+                f.location.line,
+                f.location.column
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if !view.quiet {
+        for &p in &providers {
+            let provider = &view.rules.providers[p];
+            writeln!(
+                out,
+                "{}",
+                paint.bold(&format!(
+                    "How to rotate a leaked {} credential",
+                    provider.name
+                ))
+            )?;
+            write!(out, "{}", rotation::render(provider, "  "))?;
+            writeln!(out)?;
+        }
+        summary(report, groups.len(), &paint, out)?;
+    }
+    out.flush()
+}
+
+fn summary(
+    report: &Report,
+    secrets: usize,
+    paint: &Paint,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let files = plural(report.files, "file");
+    let size = human_bytes(report.bytes);
+    let secs = report.elapsed.as_secs_f64();
+    let line = if report.findings.is_empty() {
+        paint.green(&format!(
+            "No secrets found in {files} ({size}) in {secs:.2}s."
+        ))
+    } else {
+        paint.red_bold(&format!(
+            "Found {} in {} in {files} ({size}) in {secs:.2}s.",
+            plural(secrets as u64, "secret"),
+            plural(report.findings.len() as u64, "place"),
+        ))
+    };
+    write!(out, "{line}")?;
+    let mut notes = Vec::new();
+    if report.skipped_large > 0 {
+        notes.push(format!(
+            "skipped {} over {} (--max-file-size)",
+            plural(report.skipped_large, "file"),
+            human_bytes(report.max_file_size)
+        ));
+    }
+    if report.skipped_binary > 0 {
+        notes.push(format!(
+            "skipped {}",
+            plural(report.skipped_binary, "binary file")
+        ));
+    }
+    if report.suppressed > 0 {
+        notes.push(format!("{} suppressed", report.suppressed));
+    }
+    if report.errors > 0 {
+        notes.push(format!("{} (see above)", plural(report.errors, "error")));
+    }
+    if !notes.is_empty() {
+        write!(out, " {}", paint.dim(&format!("({})", notes.join("; "))))?;
+    }
+    writeln!(out)
+}
+
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else if v.fract() == 0.0 {
+        format!("{v:.0} {}", UNITS[u])
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// Applies colours only when enabled.
+struct Paint(bool);
+
+impl Paint {
+    fn apply(&self, s: &str, f: impl Fn(&str) -> String) -> String {
+        if self.0 {
+            f(s)
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.apply(s, |s| s.bold().to_string())
+    }
+    fn dim(&self, s: &str) -> String {
+        self.apply(s, |s| s.dimmed().to_string())
+    }
+    fn red(&self, s: &str) -> String {
+        self.apply(s, |s| s.red().to_string())
+    }
+    fn red_bold(&self, s: &str) -> String {
+        self.apply(s, |s| s.red().bold().to_string())
+    }
+    fn yellow(&self, s: &str) -> String {
+        self.apply(s, |s| s.yellow().to_string())
+    }
+    fn green(&self, s: &str) -> String {
+        self.apply(s, |s| s.green().to_string())
+    }
+    fn cyan(&self, s: &str) -> String {
+        self.apply(s, |s| s.cyan().to_string())
+    }
+    fn magenta(&self, s: &str) -> String {
+        self.apply(s, |s| s.magenta().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(10 << 20), "10 MiB");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+    }
+}

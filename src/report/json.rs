@@ -1,0 +1,95 @@
+//! JSON and JSON Lines output.
+//!
+//! `--format json` prints one array, `--format jsonl` one object per line; each object is one
+//! occurrence of a secret:
+//!
+//! ```json
+//! {"rule": "openai-project-key", "provider": "openai", "description": "OpenAI project API key",
+//!  "confidence": "high|medium|low", "source": "file|stdin", "file": "src/config.ts",
+//!  "line": 12, "column": 17, "end_line": 12, "end_column": 181,
+//!  "secret": "sk-proj-Ab…Yz", "fingerprint": "v1:8f3c…", "entropy": 5.7,
+//!  "rotation": {"provider_name": "OpenAI", "env_var": "OPENAI_API_KEY",
+//!               "revoke_url": "https://…", "steps": ["…"]}}
+//! ```
+//!
+//! Lines and columns are 1-based; columns count characters. `secret` is redacted unless
+//! `--show-secrets`. `fingerprint` is `v1:` + a hash of (rule id, secret): stable across line
+//! moves, never a line number. Fields are only ever added, never renamed or removed; a change
+//! of meaning gets a new fingerprint version.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::View;
+use crate::scan::Report;
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    provider: &'a str,
+    description: &'a str,
+    confidence: &'a str,
+    source: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    secret: String,
+    fingerprint: &'a str,
+    entropy: f64,
+    rotation: JsonRotation<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonRotation<'a> {
+    provider_name: &'a str,
+    env_var: &'a str,
+    revoke_url: &'a str,
+    steps: &'a [String],
+}
+
+pub fn write(
+    report: &Report,
+    view: &View,
+    out: &mut dyn Write,
+    lines: bool,
+) -> std::io::Result<()> {
+    let items = report.findings.iter().map(|f| {
+        let rule = &view.rules.rules[f.rule];
+        let provider = view.rules.provider_of(rule);
+        JsonFinding {
+            rule: &rule.id,
+            provider: &provider.id,
+            description: &rule.description,
+            confidence: f.confidence.as_str(),
+            source: f.origin.source(),
+            file: f.origin.path(),
+            line: f.location.line,
+            column: f.location.column,
+            end_line: f.location.end_line,
+            end_column: f.location.end_column,
+            secret: view.secret(&f.secret),
+            fingerprint: &f.fingerprint,
+            entropy: (f.entropy * 100.0).round() / 100.0,
+            rotation: JsonRotation {
+                provider_name: &provider.name,
+                env_var: &provider.env_var,
+                revoke_url: &provider.rotation.revoke_url,
+                steps: &provider.rotation.steps,
+            },
+        }
+    });
+    if lines {
+        for item in items {
+            serde_json::to_writer(&mut *out, &item)?;
+            out.write_all(b"\n")?;
+        }
+    } else {
+        let all: Vec<_> = items.collect();
+        serde_json::to_writer_pretty(&mut *out, &all)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}

@@ -1,0 +1,267 @@
+//! Rules and providers: loaded from the embedded `patterns/*.toml` (and custom rules from the
+//! config), validated once, compiled lazily.
+//!
+//! Regexes are compiled on the first keyword hit of their rule, so a scan of a small change does
+//! not pay for ~150 regex compilations it never needs. Builtin regexes are all compiled by the
+//! pattern test; custom rules are compiled eagerly at load so that a bad one is a config error.
+
+pub mod checksum;
+pub mod file;
+
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::error::Error;
+use file::{PatternFile, RotationSpec, RuleSpec};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_patterns.rs"));
+}
+
+/// Compiled-program limits for every rule regex: a rule that needs more is rejected.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+const REGEX_DFA_SIZE_LIMIT: usize = 2 << 20;
+
+/// How sure we are that a finding is a live credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Generic detector: a secret-like name with a random-looking value.
+    Low,
+    /// A provider's documented format.
+    Medium,
+    /// A provider's format whose offline checksum is valid.
+    High,
+}
+
+impl Confidence {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "low" => Some(Self::Low),
+            "medium" => Some(Self::Medium),
+            "high" => Some(Self::High),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub env_var: String,
+    pub rotation: RotationSpec,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    /// Index into `RuleSet::providers`.
+    pub provider: usize,
+    pub keywords: Vec<String>,
+    pub regex_src: String,
+    regex: OnceLock<Option<Regex>>,
+    pub min_entropy: Option<f64>,
+    pub random: bool,
+    pub checksum: Option<checksum::Checksum>,
+    pub confidence: Confidence,
+    pub multiline: bool,
+    /// Generic (context + randomness) rules lose to provider rules on overlap.
+    pub generic: bool,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+}
+
+impl Rule {
+    /// The compiled regex; `None` only if a builtin regex fails to compile, which the pattern
+    /// test rules out (custom rules are compiled at load).
+    pub fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile(&self.regex_src).ok())
+            .as_ref()
+    }
+}
+
+fn compile(src: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(src)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
+        .build()
+}
+
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub providers: Vec<Provider>,
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The embedded rules.
+    pub fn builtin() -> Result<Self, Error> {
+        let mut set = RuleSet::default();
+        for (name, text) in builtin::BUILTIN {
+            set.add_file(name, text, false)?;
+        }
+        Ok(set)
+    }
+
+    /// Names of the embedded pattern files (for the lint test).
+    pub fn builtin_files() -> impl Iterator<Item = &'static str> {
+        builtin::BUILTIN.iter().map(|(name, _)| *name)
+    }
+
+    /// Parses one pattern file and appends its provider and rules. `origin` names the file in
+    /// errors; `eager` compiles the regexes now (custom rules).
+    pub fn add_file(&mut self, origin: &str, text: &str, eager: bool) -> Result<(), Error> {
+        let file: PatternFile = toml::from_str(text).map_err(|e| Error::Pattern {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        let provider = match self.providers.iter().position(|p| p.id == file.provider.id) {
+            Some(i) => i,
+            None => {
+                self.providers.push(Provider {
+                    id: file.provider.id.clone(),
+                    name: file.provider.name.clone(),
+                    env_var: file.provider.env_var.clone(),
+                    rotation: file.provider.rotation.clone(),
+                });
+                self.providers.len() - 1
+            }
+        };
+        let generic = file.provider.id == "generic";
+        for spec in file.rules {
+            let rule = self.make_rule(origin, provider, generic, spec, eager)?;
+            self.rules.push(rule);
+        }
+        Ok(())
+    }
+
+    /// Adds custom rules (from `.scan-secrets.toml`) under a provider named by the config.
+    pub fn add_custom(&mut self, origin: &str, specs: Vec<RuleSpec>) -> Result<(), Error> {
+        let provider = match self.providers.iter().position(|p| p.id == "custom") {
+            Some(i) => i,
+            None => {
+                self.providers.push(Provider {
+                    id: "custom".into(),
+                    name: "Custom rule".into(),
+                    env_var: "the environment variable your code reads".into(),
+                    rotation: RotationSpec {
+                        revoke_url: "the issuer of this credential".into(),
+                        docs_url: None,
+                        steps: vec![
+                            "Revoke or roll the credential where it was issued.".into(),
+                            "Create a new one and store it outside the code (environment variable or secret manager).".into(),
+                        ],
+                        abuse_check: None,
+                    },
+                });
+                self.providers.len() - 1
+            }
+        };
+        for spec in specs {
+            let rule = self.make_rule(origin, provider, false, spec, true)?;
+            self.rules.push(rule);
+        }
+        Ok(())
+    }
+
+    fn make_rule(
+        &self,
+        origin: &str,
+        provider: usize,
+        generic: bool,
+        spec: RuleSpec,
+        eager: bool,
+    ) -> Result<Rule, Error> {
+        let err = |message: String| Error::Pattern {
+            origin: format!("{origin}: rule {}", spec.id),
+            message,
+        };
+        if self.rules.iter().any(|r| r.id == spec.id) {
+            return Err(err("duplicate rule id".into()));
+        }
+        if spec.keywords.is_empty() {
+            return Err(err(
+                "`keywords` must name at least one literal (they drive the prefilter)".into(),
+            ));
+        }
+        if let Some(k) = spec.keywords.iter().find(|k| k.len() < 3) {
+            return Err(err(format!(
+                "keyword {k:?} is shorter than 3 bytes and would match almost everywhere"
+            )));
+        }
+        let confidence = match spec.confidence.as_deref() {
+            None if generic => Confidence::Low,
+            None => Confidence::Medium,
+            Some(s) => Confidence::parse(s)
+                .ok_or_else(|| err(format!("confidence {s:?} is not one of low, medium, high")))?,
+        };
+        let checksum = spec
+            .checksum
+            .as_deref()
+            .map(|name| {
+                checksum::Checksum::parse(name)
+                    .ok_or_else(|| err(format!("unknown checksum {name:?} (known: github-crc32)")))
+            })
+            .transpose()?;
+        let regex = OnceLock::new();
+        if eager {
+            let compiled = compile(&spec.regex).map_err(|e| err(format!("bad regex: {e}")))?;
+            let _ = regex.set(Some(compiled));
+        }
+        Ok(Rule {
+            id: spec.id,
+            description: spec.description,
+            provider,
+            keywords: spec.keywords,
+            regex_src: spec.regex,
+            regex,
+            min_entropy: spec.min_entropy,
+            random: spec.random,
+            checksum,
+            confidence,
+            multiline: spec.multiline,
+            generic,
+            examples: spec.examples,
+            negative_examples: spec.negative_examples,
+        })
+    }
+
+    /// Removes the rules named in `ids`; unknown ids are an error (a typo would otherwise keep a
+    /// rule enabled without anyone noticing).
+    pub fn disable(&mut self, ids: &[String]) -> Result<(), Error> {
+        for id in ids {
+            if !self.rules.iter().any(|r| &r.id == id) {
+                return Err(Error::Config {
+                    path: None,
+                    message: format!(
+                        "`disable` names unknown rule {id:?} (see `scan-secrets rules`)"
+                    ),
+                });
+            }
+        }
+        self.rules.retain(|r| !ids.contains(&r.id));
+        Ok(())
+    }
+
+    pub fn provider_of(&self, rule: &Rule) -> &Provider {
+        &self.providers[rule.provider]
+    }
+
+    pub fn find_provider(&self, id: &str) -> Option<&Provider> {
+        self.providers
+            .iter()
+            .find(|p| p.id.eq_ignore_ascii_case(id))
+    }
+}

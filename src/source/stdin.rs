@@ -1,0 +1,20 @@
+//! `--stdin`: the whole standard input as one chunk.
+
+use std::io::Read;
+
+use super::Chunk;
+use crate::error::Error;
+use crate::finding::Origin;
+
+pub fn read() -> Result<Chunk, Error> {
+    let mut text = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut text)
+        .map_err(|e| Error::io("<stdin>", e))?;
+    Ok(Chunk {
+        origin: Origin::Stdin,
+        rel_path: None,
+        text,
+    })
+}

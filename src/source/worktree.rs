@@ -1,0 +1,138 @@
+//! Working-tree scan: a parallel walk (the `ignore` crate) that honours .gitignore, .ignore and
+//! git's exclude files, includes dotfiles (`.env` is where keys leak), and skips `.git/`,
+//! binary files and files over the size limit.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ignore::{WalkBuilder, WalkState};
+
+use super::{is_binary, Chunk};
+use crate::config::Settings;
+use crate::finding::Origin;
+
+/// Counters the summary line reports.
+#[derive(Debug, Default)]
+pub struct WalkStats {
+    pub files: AtomicU64,
+    pub bytes: AtomicU64,
+    pub skipped_large: AtomicU64,
+    pub skipped_binary: AtomicU64,
+    pub errors: AtomicU64,
+}
+
+/// Walks `paths` on `settings.threads` threads and calls `visit` for every text file. `visit`
+/// runs on the walker threads; per-file errors are printed and counted, the walk continues.
+pub fn walk<F>(paths: &[std::path::PathBuf], settings: &Settings, stats: &WalkStats, visit: F)
+where
+    F: Fn(Chunk) + Sync,
+{
+    let mut builder = WalkBuilder::new(&paths[0]);
+    for p in &paths[1..] {
+        builder.add(p);
+    }
+    builder
+        .hidden(false)
+        .parents(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(true)
+        .ignore(true)
+        .threads(settings.threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    // The config file is never scanned (it may hold allowlisted values on purpose).
+    let config = settings
+        .config_path
+        .as_ref()
+        .and_then(|p| Some((p.file_name()?.to_owned(), std::fs::canonicalize(p).ok()?)));
+    builder.build_parallel().run(|| {
+        let visit = &visit;
+        let config = config.clone();
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    report_error(stats, &e.to_string());
+                    return WalkState::Continue;
+                }
+            };
+            // Only regular files: never open FIFOs, sockets or devices.
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let path = entry.path();
+            if let Some((name, canon)) = &config {
+                if entry.file_name() == name
+                    && std::fs::canonicalize(path).ok().as_ref() == Some(canon)
+                {
+                    return WalkState::Continue;
+                }
+            }
+            match read_file(path, settings.max_file_size) {
+                Ok(Read_::Text(text)) => {
+                    stats.files.fetch_add(1, Ordering::Relaxed);
+                    stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+                    visit(Chunk {
+                        origin: Origin::File {
+                            path: display_path(path),
+                        },
+                        rel_path: Some(relative(path, &settings.root)),
+                        text,
+                    });
+                }
+                Ok(Read_::Large) => {
+                    stats.skipped_large.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(Read_::Binary) => {
+                    stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => report_error(stats, &format!("{}: {e}", display_path(path))),
+            }
+            WalkState::Continue
+        })
+    });
+}
+
+fn report_error(stats: &WalkStats, msg: &str) {
+    stats.errors.fetch_add(1, Ordering::Relaxed);
+    eprintln!("scan-secrets: {}", crate::finding::sanitize(msg));
+}
+
+enum Read_ {
+    Text(Vec<u8>),
+    Large,
+    Binary,
+}
+
+fn read_file(path: &Path, max: u64) -> std::io::Result<Read_> {
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > max {
+        return Ok(Read_::Large);
+    }
+    let mut text = Vec::with_capacity(len as usize + 1);
+    // `take` guards against a file that grows while we read it.
+    (&mut file).take(max + 1).read_to_end(&mut text)?;
+    if text.len() as u64 > max {
+        return Ok(Read_::Large);
+    }
+    if is_binary(&text) {
+        return Ok(Read_::Binary);
+    }
+    Ok(Read_::Text(text))
+}
+
+/// The path as the user typed it, without a leading `./`.
+fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+/// `path` relative to `root`, `/`-separated, for allowlist globs.
+fn relative(path: &Path, root: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}

@@ -1,0 +1,140 @@
+//! Exit codes, error messages and the non-scanning subcommands.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use crate::common::{github_token, TestRepo};
+
+#[test]
+fn exit_codes_clean_findings_error() {
+    let repo = TestRepo::dir();
+    repo.write("a.txt", "nothing to see\n");
+    repo.cmd().arg(".").assert().code(0);
+    repo.write("b.txt", &format!("{}\n", github_token("ghp_", 1)));
+    repo.cmd().arg(".").assert().code(1);
+    let out = repo.cmd().arg("does-not-exist").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        "scan-secrets: error: does-not-exist: no such file or directory\n"
+    );
+}
+
+#[test]
+fn bad_flag_is_a_usage_error_with_exit_2() {
+    let repo = TestRepo::dir();
+    let out = repo.cmd().args(["--format", "xml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value 'xml' for '--format"));
+    let out = repo
+        .cmd()
+        .args(["--max-file-size", "ten"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a size"));
+}
+
+#[test]
+fn unreadable_file_is_reported_and_scan_continues_with_exit_2() {
+    if unsafe_is_root() {
+        // root reads everything; the permission case cannot be produced.
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let repo = TestRepo::dir();
+    repo.write("locked.txt", "x\n");
+    std::fs::set_permissions(
+        repo.path().join("locked.txt"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    repo.write("b.txt", &format!("{}\n", github_token("ghp_", 2)));
+    let out = repo.cmd().args([".", "--color", "never"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("b.txt:1:1"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("locked.txt"));
+}
+
+fn unsafe_is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(true)
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let repo = TestRepo::dir();
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.push_str(&format!("k{i} = {}\n", github_token("ghp_", i)));
+    }
+    repo.write("many.txt", &text);
+    let bin = assert_cmd::cargo::cargo_bin("scan-secrets");
+    let mut child = Command::new(bin)
+        .args([".", "--format", "jsonl"])
+        .current_dir(repo.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{:?}",
+        out.status
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let out = TestRepo::dir()
+        .cmd()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"openai-project-key"));
+    assert!(ids.contains(&"github-pat-classic"));
+    assert!(ids.contains(&"generic-password"));
+    assert!(ids.len() >= 100, "{}", ids.len());
+}
+
+#[test]
+fn rotate_prints_one_guide_or_the_list() {
+    let repo = TestRepo::dir();
+    let out = repo.cmd().args(["rotate", "openai"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("How to rotate a leaked OpenAI credential\n"),
+        "{text}"
+    );
+    assert!(text.contains("Revoke: https://platform.openai.com/api-keys"));
+    assert!(text.contains("OPENAI_API_KEY"));
+    assert!(text.contains("git history"));
+    let list = repo.cmd().arg("rotate").output().unwrap();
+    assert!(String::from_utf8(list.stdout).unwrap().lines().count() >= 45);
+    let bad = repo.cmd().args(["rotate", "nosuch"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown provider \"nosuch\""));
+}

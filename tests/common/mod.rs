@@ -1,0 +1,156 @@
+//! Test helpers: temporary directories and git repositories driven through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// A temporary directory, optionally a git repository with an isolated configuration.
+pub struct TestRepo {
+    pub dir: TempDir,
+}
+
+impl TestRepo {
+    /// A plain temporary directory.
+    pub fn dir() -> Self {
+        TestRepo {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// A fresh `git init` with a fixed identity and no user or system config.
+    pub fn new() -> Self {
+        let repo = Self::dir();
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = StdCommand::new("git")
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", self.path())
+            .env("GIT_AUTHOR_NAME", "Test Author")
+            .env("GIT_AUTHOR_EMAIL", "author@example.com")
+            .env("GIT_COMMITTER_NAME", "Test Author")
+            .env("GIT_COMMITTER_EMAIL", "author@example.com")
+            .env("GIT_AUTHOR_DATE", "2024-05-01T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2024-05-01T10:00:00Z")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The real binary, run in this directory, with colours and CI detection neutralised.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("scan-secrets").expect("binary built");
+        c.current_dir(self.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CI")
+            .env_remove("GITHUB_ACTIONS")
+            .env("HOME", self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null");
+        c
+    }
+
+    /// Runs a JSON scan with `args` and returns the parsed findings and the exit code.
+    pub fn scan_json(&self, args: &[&str]) -> (Vec<serde_json::Value>, i32) {
+        let out = self
+            .cmd()
+            .args(["--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let code = out.status.code().unwrap();
+        assert!(
+            code != 2,
+            "scan failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+        (v.as_array().unwrap().clone(), code)
+    }
+}
+
+/// `(rule, file, line, column)` of each finding, for exact assertions.
+pub fn summary(findings: &[serde_json::Value]) -> Vec<(String, String, u64, u64)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[allow(dead_code)]
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A synthetic token: `prefix` + `len` characters of `alphabet`, deterministic in `seed`.
+/// Tests build their secrets at run time so that no token-shaped literal sits in the sources.
+pub fn fake(prefix: &str, alphabet: &str, len: usize, seed: u64) -> String {
+    let chars: Vec<char> = alphabet.chars().collect();
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut out = String::from(prefix);
+    for _ in 0..len {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        out.push(chars[((x >> 33) % chars.len() as u64) as usize]);
+    }
+    out
+}
+
+pub const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+pub const URLSAFE: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub const HEX: &str = "0123456789abcdef";
+pub const UPPER32: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// A GitHub-format token (`ghp_`, `npm_`, ...) with a valid CRC32 checksum.
+pub fn github_token(prefix: &str, seed: u64) -> String {
+    const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let body = fake("", ALNUM, 30, seed);
+    let mut n = crc32fast::hash(body.as_bytes());
+    let mut check = [b'0'; 6];
+    for slot in check.iter_mut().rev() {
+        *slot = B62[(n % 62) as usize];
+        n /= 62;
+    }
+    format!("{prefix}{body}{}", std::str::from_utf8(&check).unwrap())
+}

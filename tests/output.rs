@@ -1,0 +1,161 @@
+//! Output formats: JSON schema, JSON Lines, redaction, --show-secrets, human layout, colours.
+
+use crate::common::{fake, TestRepo, ALNUM};
+
+fn repo_with_key() -> (TestRepo, String) {
+    let repo = TestRepo::dir();
+    let key = fake("sk_live_", ALNUM, 32, 9);
+    repo.write(
+        "pay.env",
+        &format!("STRIPE_SECRET_KEY={key}\nOTHER=1\nAGAIN={key}\n"),
+    );
+    (repo, key)
+}
+
+#[test]
+fn json_schema_and_redaction() {
+    let (repo, key) = repo_with_key();
+    let (findings, code) = repo.scan_json(&["."]);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 2);
+    let f = &findings[0];
+    let mut keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "column",
+            "confidence",
+            "description",
+            "end_column",
+            "end_line",
+            "entropy",
+            "file",
+            "fingerprint",
+            "line",
+            "provider",
+            "rotation",
+            "rule",
+            "secret",
+            "source"
+        ]
+    );
+    assert_eq!(f["provider"], "stripe");
+    assert_eq!(f["source"], "file");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(19))
+    );
+    assert_eq!(f["end_column"].as_u64(), Some(19 + key.len() as u64));
+    let shown = f["secret"].as_str().unwrap();
+    assert_eq!(shown, format!("{}…{}", &key[..10], &key[key.len() - 2..]));
+    assert!(f["fingerprint"].as_str().unwrap().starts_with("v1:"));
+    // Same secret, same fingerprint, wherever it sits.
+    assert_eq!(findings[0]["fingerprint"], findings[1]["fingerprint"]);
+    assert!(f["rotation"]["revoke_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    assert_eq!(f["rotation"]["env_var"], "STRIPE_SECRET_KEY");
+    let raw = repo
+        .cmd()
+        .args([".", "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(
+        !String::from_utf8(raw).unwrap().contains(&key),
+        "secret leaked in JSON"
+    );
+}
+
+#[test]
+fn show_secrets_reveals_values() {
+    let (repo, key) = repo_with_key();
+    let (findings, _) = repo.scan_json(&[".", "--show-secrets"]);
+    assert_eq!(findings[0]["secret"], key.as_str());
+}
+
+#[test]
+fn jsonl_is_one_object_per_line() {
+    let (repo, _) = repo_with_key();
+    let out = repo
+        .cmd()
+        .args([".", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for l in lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["rule"], "stripe-secret-key");
+    }
+}
+
+#[test]
+fn human_output_groups_by_secret_then_guides_then_summary() {
+    let (repo, key) = repo_with_key();
+    let out = repo.cmd().args([".", "--color", "never"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(&key), "secret leaked in human output");
+    let redacted = format!("{}…{}", &key[..10], &key[key.len() - 2..]);
+    let expected_head = format!(
+        "Stripe: Stripe live-mode secret API key  [stripe-secret-key] medium confidence\n  secret  {redacted}\n  at      pay.env:1:19\n  at      pay.env:3:7\n\nHow to rotate a leaked Stripe credential\n"
+    );
+    assert!(text.starts_with(&expected_head), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("Found 1 secret in 2 places in 1 file ("),
+        "{last}"
+    );
+    assert!(!text.contains('\x1b'), "colour codes with --color never");
+    let coloured = repo
+        .cmd()
+        .args([".", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(coloured.stdout).unwrap().contains('\x1b'));
+}
+
+#[test]
+fn no_color_env_and_quiet() {
+    let (repo, _) = repo_with_key();
+    let out = repo
+        .cmd()
+        .args([".", "--quiet"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'));
+    assert!(!text.contains("How to rotate"));
+    assert!(!text.contains("Found 1 secret"));
+}
+
+#[test]
+fn terminal_escapes_in_file_names_are_neutralised() {
+    let repo = TestRepo::dir();
+    let key = fake("sk_live_", ALNUM, 32, 19);
+    repo.write("evil\x1b[2Jname.txt", &format!("k={key}\n"));
+    let out = repo.cmd().args([".", "--color", "never"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "{text:?}");
+    assert!(text.contains("evil\u{FFFD}[2Jname.txt:1:3"));
+}
+
+#[test]
+fn output_file_flag() {
+    let (repo, _) = repo_with_key();
+    let out = repo
+        .cmd()
+        .args([".", "--format", "json", "-o", "report.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}

@@ -1,0 +1,143 @@
+//! Every builtin rule's examples through the whole pipeline (prefilter, regex, entropy and
+//! checksum gates, overlap resolution, placeholder suppression), plus a lint of the rule set.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use scan_secrets::filter::allowlist::Allowlist;
+use scan_secrets::finding::Origin;
+use scan_secrets::matcher::Matcher;
+use scan_secrets::rules::RuleSet;
+use scan_secrets::scan::scan_chunk;
+use scan_secrets::source::Chunk;
+
+fn rule_ids(matcher: &Matcher, text: &str) -> Vec<String> {
+    let chunk = Chunk {
+        origin: Origin::Stdin,
+        rel_path: None,
+        text: text.as_bytes().to_vec(),
+    };
+    let (found, _) = scan_chunk(matcher, &Allowlist::default(), &chunk);
+    found
+        .iter()
+        .map(|f| matcher.rules().rules[f.rule].id.clone())
+        .collect()
+}
+
+#[test]
+fn every_example_through_the_pipeline() {
+    let set = Arc::new(RuleSet::builtin().expect("builtin patterns load"));
+    let matcher = Matcher::new(set.clone());
+    let mut problems = Vec::new();
+    for rule in &set.rules {
+        if rule.regex().is_none() {
+            problems.push(format!("{}: regex does not compile", rule.id));
+            continue;
+        }
+        for ex in &rule.examples {
+            let got = rule_ids(&matcher, ex);
+            if got.is_empty() || got.iter().any(|id| id != &rule.id) {
+                problems.push(format!("{}: example {ex:?} gave {got:?}", rule.id));
+            }
+        }
+        for ex in &rule.negative_examples {
+            let got = rule_ids(&matcher, ex);
+            if got.contains(&rule.id) {
+                problems.push(format!("{}: negative example {ex:?} was reported", rule.id));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn rule_set_lint() {
+    let set = RuleSet::builtin().expect("builtin patterns load");
+    let mut ids = HashSet::new();
+    let mut problems = Vec::new();
+    for rule in &set.rules {
+        let provider = set.provider_of(rule);
+        if !ids.insert(rule.id.clone()) {
+            problems.push(format!("duplicate id {}", rule.id));
+        }
+        let kebab = rule
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !kebab || !(rule.id == provider.id || rule.id.starts_with(&format!("{}-", provider.id)))
+        {
+            problems.push(format!(
+                "{}: id must be kebab-case and start with `{}-`",
+                rule.id, provider.id
+            ));
+        }
+        if rule.examples.len() < 2 || rule.negative_examples.len() < 2 {
+            problems.push(format!(
+                "{}: needs at least 2 examples and 2 negative examples",
+                rule.id
+            ));
+        }
+        for ex in &rule.examples {
+            let lower = ex.to_ascii_lowercase();
+            if !rule
+                .keywords
+                .iter()
+                .any(|k| lower.contains(&k.to_ascii_lowercase()))
+            {
+                problems.push(format!(
+                    "{}: example {ex:?} contains none of its keywords",
+                    rule.id
+                ));
+            }
+        }
+        if let Some(re) = rule.regex() {
+            if re.captures_len() > 1 && !re.capture_names().any(|n| n == Some("secret")) {
+                problems.push(format!(
+                    "{}: has capture groups but none named `secret`",
+                    rule.id
+                ));
+            }
+        }
+    }
+    for p in &set.providers {
+        let r = &p.rotation;
+        if !r.revoke_url.starts_with("https://") || r.steps.len() < 2 || p.env_var.is_empty() {
+            problems.push(format!("provider {}: incomplete rotation guide", p.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_file_is_loaded() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<String> = RuleSet::builtin_files().map(String::from).collect();
+    assert_eq!(
+        on_disk, embedded,
+        "patterns/ and the embedded list differ: rebuild"
+    );
+    let set = RuleSet::builtin().unwrap();
+    for name in &embedded {
+        let stem = name.trim_end_matches(".toml");
+        assert!(
+            set.providers.iter().any(|p| p.id == stem),
+            "{name}: provider id must equal the file stem"
+        );
+    }
+    assert!(
+        set.providers.len() >= 45,
+        "only {} providers",
+        set.providers.len()
+    );
+}

@@ -1,0 +1,178 @@
+//! Working-tree scans through the real binary: planted keys are found with the right rule,
+//! line and column; placeholders, ignored, binary and oversized files are not.
+
+use crate::common::{fake, github_token, summary, TestRepo, ALNUM, HEX, UPPER32, URLSAFE};
+
+fn rows(v: &[(&str, &str, u64, u64)]) -> Vec<(String, String, u64, u64)> {
+    v.iter()
+        .map(|(r, f, l, c)| (r.to_string(), f.to_string(), *l, *c))
+        .collect()
+}
+
+#[test]
+fn planted_keys_of_major_providers() {
+    let repo = TestRepo::new();
+    let openai = fake("sk-proj-", URLSAFE, 74, 1) + "T3BlbkFJ" + &fake("", URLSAFE, 74, 2);
+    let anthropic = fake("sk-ant-api03-", URLSAFE, 93, 3) + "AA";
+    let stripe = fake("sk_live_", ALNUM, 99, 4);
+    let aws_id = fake("AKIA", UPPER32, 16, 5);
+    let aws_secret = fake("", ALNUM, 40, 6);
+    let ghp = github_token("ghp_", 7);
+    let slack = format!(
+        "xoxb-{}-{}-{}",
+        fake("", "0123456789", 12, 8),
+        fake("", "0123456789", 13, 9),
+        fake("", ALNUM, 24, 10)
+    );
+    let google = fake("AIza", URLSAFE, 35, 11);
+    let npm = github_token("npm_", 12);
+    repo.write(
+        "app/config.py",
+        &format!("import os\n\nOPENAI_KEY = \"{openai}\"\nclaude = '{anthropic}'\n"),
+    );
+    repo.write("billing.env", &format!("STRIPE_SECRET_KEY={stripe}\n"));
+    repo.write(
+        "deploy/aws.ini",
+        &format!("[default]\naws_access_key_id = {aws_id}\naws_secret_access_key = {aws_secret}\n"),
+    );
+    repo.write(
+        "ci.yml",
+        &format!("env:\n  GH_TOKEN: {ghp}\n  SLACK: {slack}\n"),
+    );
+    repo.write("web/maps.js", &format!("const key = \"{google}\";\n"));
+    repo.write(
+        ".npmrc",
+        &format!("//registry.npmjs.org/:_authToken={npm}\n"),
+    );
+    let (findings, code) = repo.scan_json(&["."]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&findings),
+        rows(&[
+            ("npm-access-token", ".npmrc", 1, 34),
+            ("openai-project-key", "app/config.py", 3, 15),
+            ("anthropic-api-key", "app/config.py", 4, 11),
+            ("stripe-secret-key", "billing.env", 1, 19),
+            ("github-pat-classic", "ci.yml", 2, 13),
+            ("slack-bot-token", "ci.yml", 3, 10),
+            ("aws-access-key-id", "deploy/aws.ini", 2, 21),
+            ("aws-secret-access-key", "deploy/aws.ini", 3, 25),
+            ("google-api-key", "web/maps.js", 1, 14),
+        ])
+    );
+    // Checksummed formats are high confidence, other provider formats medium.
+    let conf =
+        |rule: &str| findings.iter().find(|f| f["rule"] == rule).unwrap()["confidence"].clone();
+    assert_eq!(conf("github-pat-classic"), "high");
+    assert_eq!(conf("npm-access-token"), "high");
+    assert_eq!(conf("openai-project-key"), "medium");
+}
+
+#[test]
+fn placeholders_and_documented_examples_are_not_reported() {
+    let repo = TestRepo::new();
+    repo.write(
+        "README.md",
+        "Set OPENAI_API_KEY=sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n\
+         aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
+         aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\
+         password: changeme\n\
+         api_key: <your-key>\n\
+         token: ${GITHUB_TOKEN}\n\
+         secret: {{ vault_secret }}\n\
+         stripe_key: sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    repo.write(
+        "app.js",
+        "const apiKey = process.env.OPENAI_API_KEY;\nconst password = config.password;\n",
+    );
+    repo.write(
+        "app.py",
+        "token = os.environ[\"TOKEN\"]\nsecret = get_secret()\n",
+    );
+    let (findings, code) = repo.scan_json(&["."]);
+    assert_eq!(summary(&findings), vec![]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn gitignored_binary_and_large_files_are_skipped() {
+    let repo = TestRepo::new();
+    let key = github_token("ghp_", 21);
+    repo.write(".gitignore", "secrets/\n");
+    repo.write("secrets/token.txt", &format!("{key}\n"));
+    let mut bin = format!("{key}\n").into_bytes();
+    bin.insert(0, 0);
+    repo.write_bytes("blob.bin", &bin);
+    repo.write("big.txt", &format!("{key}\n{}", "x".repeat(2048)));
+    repo.write("small.txt", &format!("t={key}\n"));
+    let out = repo
+        .cmd()
+        .args([".", "--max-file-size", "1K", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("small.txt:1:3"), "{stdout}");
+    assert!(!stdout.contains("secrets/token.txt"), "{stdout}");
+    assert!(!stdout.contains("blob.bin"), "{stdout}");
+    assert!(!stdout.contains("big.txt:"), "{stdout}");
+    assert!(
+        stdout.contains("skipped 1 file over 1 KiB (--max-file-size)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("skipped 1 binary file"), "{stdout}");
+}
+
+#[test]
+fn dot_git_is_never_scanned_but_dotfiles_are() {
+    let repo = TestRepo::new();
+    let key = github_token("ghp_", 31);
+    std::fs::write(repo.path().join(".git/description"), format!("{key}\n")).unwrap();
+    repo.write(".env", &format!("GITHUB_TOKEN={key}\n"));
+    let (findings, _) = repo.scan_json(&[]);
+    assert_eq!(
+        summary(&findings),
+        rows(&[("github-pat-classic", ".env", 1, 14)])
+    );
+}
+
+#[test]
+fn stdin_is_scanned() {
+    let repo = TestRepo::dir();
+    let key = fake("sk_live_", ALNUM, 32, 41);
+    let out = repo
+        .cmd()
+        .args(["--stdin", "--format", "jsonl"])
+        .write_stdin(format!("line one\nstripe = \"{key}\"\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rule"], "stripe-secret-key");
+    assert_eq!(v["file"], "<stdin>");
+    assert_eq!(v["source"], "stdin");
+    assert_eq!(
+        (v["line"].as_u64(), v["column"].as_u64()),
+        (Some(2), Some(11))
+    );
+}
+
+#[test]
+fn generic_assignments_are_found_with_low_confidence() {
+    let repo = TestRepo::dir();
+    let hex = fake("", HEX, 32, 51);
+    repo.write(
+        "settings.yml",
+        &format!("db:\n  password: Tr0ub4dor&3\n  api_key: {hex}\n  api_key_id: {hex}\n"),
+    );
+    let (findings, _) = repo.scan_json(&["."]);
+    assert_eq!(
+        summary(&findings),
+        rows(&[
+            ("generic-password", "settings.yml", 2, 13),
+            ("generic-secret", "settings.yml", 3, 12),
+        ])
+    );
+    assert!(findings.iter().all(|f| f["confidence"] == "low"));
+}
