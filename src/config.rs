@@ -134,24 +134,25 @@ impl Settings {
         })?;
         let allow = Allowlist::new(&origin, &config.allow.paths, &config.allow.regexes)?;
 
-        let config_size =
-            match &config.limits.max_file_size {
-                None => None,
-                Some(toml::Value::Integer(n)) if *n >= 0 => Some(*n as u64),
-                Some(toml::Value::String(s)) => {
-                    Some(crate::cli::parse_size(s).map_err(|m| Error::Config {
-                        path: config_path.clone(),
-                        message: format!("limits.max_file_size: {m}"),
-                    })?)
-                }
-                Some(v) => return Err(Error::Config {
+        let config_size = match &config.limits.max_file_size {
+            None => None,
+            Some(toml::Value::Integer(n)) if *n >= 0 => Some(*n as u64),
+            Some(toml::Value::String(s)) => {
+                Some(crate::cli::parse_size(s).map_err(|m| Error::Config {
+                    path: config_path.clone(),
+                    message: format!("limits.max_file_size: {m}"),
+                })?)
+            }
+            Some(v) => {
+                return Err(Error::Config {
                     path: config_path.clone(),
                     message: format!(
                         "limits.max_file_size: expected bytes or a size like \"10M\", found a {}",
                         v.type_str()
                     ),
-                }),
-            };
+                })
+            }
+        };
         let max_file_size = args
             .max_file_size
             .or(config_size)

@@ -65,7 +65,7 @@ fn ceiling(len: usize, alphabet: f64) -> f64 {
 /// A randomness test for values of generic `name = value` assignments: high entropy relative to
 /// what the value's length and alphabet allow, not word-like, not a run or a sequence.
 pub fn looks_random(bytes: &[u8]) -> bool {
-    if bytes.len() < 12 {
+    if bytes.len() < 12 || bytes.contains(&b'@') && bytes.contains(&b'.') {
         return false;
     }
     let h = shannon(bytes);
@@ -79,8 +79,9 @@ pub fn looks_random(bytes: &[u8]) -> bool {
             + (if c.digit > 0 { 10.0 } else { 0.0 })
             + (if c.other > 0 { 4.0 } else { 0.0 })
     };
-    // Random strings of n symbols reach roughly 85-95% of log2(min(n, alphabet)).
-    if h < 0.8 * ceiling(bytes.len(), alphabet) || h < 3.0 {
+    // Random strings of n symbols reach roughly 85-95% of log2(min(n, alphabet)); 75% leaves
+    // room for hand-typed keys while still rejecting words and repetitive values.
+    if h < 0.75 * ceiling(bytes.len(), alphabet) || h < 3.0 {
         return false;
     }
     // Only one character class besides hex: long lowercase words, ALL_CAPS names.

@@ -96,13 +96,31 @@ impl Matcher {
             }
         }
         let mut out = Vec::new();
+        let mut rejected = Vec::new();
         for (rule_idx, win) in windows {
-            self.run_rule(text, rule_idx, win, &mut out);
+            self.run_rule(text, rule_idx, win, &mut out, &mut rejected);
+        }
+        if !rejected.is_empty() {
+            // A provider format that failed its own gate (bad checksum, too little entropy) is
+            // not a secret; a generic rule must not report the same value instead.
+            out.retain(|c| {
+                !self.rules.rules[c.rule].generic
+                    || !rejected
+                        .iter()
+                        .any(|r: &Range<usize>| r.start < c.secret.end && c.secret.start < r.end)
+            });
         }
         resolve_overlaps(&self.rules, out)
     }
 
-    fn run_rule(&self, text: &[u8], rule_idx: usize, win: Range<usize>, out: &mut Vec<Candidate>) {
+    fn run_rule(
+        &self,
+        text: &[u8],
+        rule_idx: usize,
+        win: Range<usize>,
+        out: &mut Vec<Candidate>,
+        rejected: &mut Vec<Range<usize>>,
+    ) {
         let rule = &self.rules.rules[rule_idx];
         let Some(re) = rule.regex() else { return };
         let secret_group = re.capture_names().position(|n| n == Some("secret"));
@@ -128,16 +146,19 @@ impl Matcher {
             }
             let value = &text[secret.clone()];
             let h = entropy::shannon(value);
-            if rule.min_entropy.is_some_and(|min| h < min) {
-                continue;
-            }
-            if rule.random && !entropy::looks_random(value) {
-                continue;
-            }
             let confidence = match rule.checksum {
-                Some(c) if c.verify(value) => Confidence::High,
-                Some(_) => continue,
-                None => rule.confidence,
+                Some(c) if c.verify(value) => Some(Confidence::High),
+                Some(_) => None,
+                None => Some(rule.confidence),
+            };
+            let passed = confidence.is_some()
+                && !rule.min_entropy.is_some_and(|min| h < min)
+                && !(rule.random && !entropy::looks_random(value));
+            let Some(confidence) = confidence.filter(|_| passed) else {
+                if !rule.generic {
+                    rejected.push(secret);
+                }
+                continue;
             };
             out.push(Candidate {
                 rule: rule_idx,
@@ -153,8 +174,10 @@ impl Matcher {
 /// The region a rule's regex sees for a keyword hit at `start..end`.
 fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
     let back_limit = start.saturating_sub(BACK);
+    // Start at the newline itself, so that a rule's `(?:^|[^a-z0-9_])` boundary can match it
+    // (`^` only matches at the start of the whole text).
     let from = match memchr::memrchr(b'\n', &text[back_limit..start]) {
-        Some(i) => back_limit + i + 1,
+        Some(i) => back_limit + i,
         None => back_limit,
     };
     let to = if multiline {

@@ -4,7 +4,7 @@
 
 use super::Reason;
 use crate::matcher::Candidate;
-use crate::rules::Rule;
+use crate::rules::{Confidence, Rule};
 
 /// Whole values that are never a real secret.
 const EXACT: &[&str] = &[
@@ -286,7 +286,9 @@ pub fn check(
     if is_placeholder(&lower, value) {
         return Some(Reason::Placeholder);
     }
-    if rule.generic {
+    // Context heuristics for the low-confidence assignment detectors only; format-specific
+    // generic rules (credential URLs, .netrc, .npmrc) carry medium confidence.
+    if rule.generic && rule.confidence == Confidence::Low {
         if REFERENCES.iter().any(|r| lower.starts_with(r))
             || looks_like_code(value)
             || looks_like_path(&lower)
