@@ -153,7 +153,7 @@ impl Matcher {
             };
             let passed = confidence.is_some()
                 && !rule.min_entropy.is_some_and(|min| h < min)
-                && !(rule.random && !entropy::looks_random(value));
+                && (!rule.random || entropy::looks_random(value));
             let Some(confidence) = confidence.filter(|_| passed) else {
                 if !rule.generic {
                     rejected.push(secret);
