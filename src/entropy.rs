@@ -92,6 +92,9 @@ pub fn looks_random(bytes: &[u8]) -> bool {
     if class_count == 1 && !is_hex(bytes) {
         return false;
     }
+    if !is_hex(bytes) && english_bigram_ratio(bytes) >= 0.5 {
+        return false;
+    }
     // Word-like: letters with an English vowel ratio and no digits mixed in.
     if letters > 0 && c.digit == 0 {
         let vowels = bytes
@@ -103,6 +106,51 @@ pub fn looks_random(bytes: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// The most frequent letter pairs of English text (and of identifiers made of English words).
+const COMMON_BIGRAMS: &[&[u8; 2]] = &[
+    b"th", b"he", b"in", b"er", b"an", b"re", b"on", b"at", b"en", b"nd", b"ti", b"es", b"or",
+    b"te", b"of", b"ed", b"is", b"it", b"al", b"ar", b"st", b"to", b"nt", b"ng", b"se", b"ha",
+    b"as", b"ou", b"io", b"le", b"ve", b"co", b"me", b"de", b"hi", b"ri", b"ro", b"ic", b"ne",
+    b"ea", b"ra", b"ce", b"li", b"ch", b"ll", b"be", b"ma", b"si", b"om", b"ur", b"ca", b"el",
+    b"ta", b"la", b"ns", b"di", b"fo", b"ho", b"pe", b"ec", b"pr", b"no", b"ct", b"us", b"ac",
+    b"ot", b"il", b"tr", b"ly", b"nc", b"et", b"ut", b"ss", b"so", b"rs", b"un", b"lo", b"wa",
+    b"ge", b"ie", b"wh", b"ee", b"wi", b"em", b"ad", b"ol", b"rt", b"po", b"we", b"na", b"ul",
+    b"ni", b"ts", b"mo", b"ow", b"pa", b"im", b"mi", b"ai", b"sh", b"ir", b"su", b"id", b"os",
+    b"iv", b"ia", b"am", b"fi", b"ci", b"vi", b"pl", b"ig", b"tu", b"ev", b"ld", b"ry", b"mp",
+    b"fe", b"bl", b"ab", b"gh", b"ty", b"op", b"wo", b"sa", b"ay", b"ex", b"ke", b"fr", b"oo",
+    b"av", b"ag", b"if", b"ap", b"gr", b"od", b"bo", b"sp", b"rd", b"do", b"uc", b"bu", b"ei",
+    b"ov", b"by", b"rm", b"ep", b"tt", b"oc", b"fa", b"ef", b"cu", b"rn", b"sc", b"gi", b"da",
+    b"yo", b"cr", b"cl", b"du", b"ga", b"qu", b"ue", b"ff", b"ba", b"ey", b"ls", b"va", b"um",
+    b"pp", b"ua", b"up", b"lu", b"go", b"ht", b"ru", b"ug", b"ds", b"lt", b"pi", b"rc", b"eg",
+    b"au", b"ck", b"ew", b"mu", b"br", b"bi", b"pt", b"ak", b"pu", b"ui", b"rg", b"ib", b"tl",
+    b"ny", b"ki", b"rk", b"ys", b"ob", b"mm", b"fu", b"ph", b"og", b"ms", b"ye", b"ud", b"mb",
+    b"ip", b"ub", b"oi", b"rl", b"gu", b"dr", b"hr", b"cc", b"tw", b"ft", b"wn", b"nu", b"af",
+    b"hu", b"nn", b"eo", b"vo", b"rv", b"xp", b"gn", b"sm", b"fl", b"iz", b"ok", b"my", b"gl",
+    b"aw", b"ju", b"oa", b"sy", b"sl", b"ps", b"jo", b"xt", b"rp", b"dd", b"ks", b"nk", b"ex",
+];
+
+/// Share of adjacent letter pairs that are common English bigrams (case-insensitive): about
+/// 0.2 for random letters, 0.6 and more for words and identifiers. 0.0 when there are fewer
+/// than four pairs to judge.
+pub fn english_bigram_ratio(bytes: &[u8]) -> f64 {
+    let mut pairs = 0usize;
+    let mut common = 0usize;
+    for w in bytes.windows(2) {
+        if w[0].is_ascii_alphabetic() && w[1].is_ascii_alphabetic() {
+            pairs += 1;
+            let pair = [w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase()];
+            if COMMON_BIGRAMS.iter().any(|b| **b == pair) {
+                common += 1;
+            }
+        }
+    }
+    if pairs < 4 {
+        0.0
+    } else {
+        common as f64 / pairs as f64
+    }
 }
 
 /// Whether the value splits into word-sized runs at case changes or separators
@@ -171,6 +219,9 @@ mod tests {
             "correcthorsebatterystaple",
             "ALL_CAPS_CONSTANT_NAME",
             "0000000000000000",
+            "Signed-off-by-someone",
+            "svn.authorsProgram",
+            "GIT_PROXY_SSL_KEY_FILE",
         ] {
             assert!(!looks_random(v.as_bytes()), "{v} should not look random");
         }

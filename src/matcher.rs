@@ -193,7 +193,8 @@ fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize
 }
 
 /// Sorts candidates and keeps, among overlapping secrets, the most specific: provider rules beat
-/// generic ones, then higher confidence, then the longer secret, then the earlier rule.
+/// generic ones, then higher confidence, then the longer secret, then the longer match (more
+/// context), then the earlier rule.
 fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate> {
     cands.sort_by(|a, b| {
         (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
@@ -204,6 +205,8 @@ fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate
             !rules.rules[c.rule].generic,
             c.confidence,
             c.secret.len(),
+            // More context matched (a provider name next to the key) is more specific.
+            c.span.len(),
             std::cmp::Reverse(c.rule),
         )
     };

@@ -22,6 +22,9 @@ pub enum Reason {
     Placeholder,
     /// A generic match whose value is code (a variable, a call, an env lookup), not a literal.
     Reference,
+    /// A generic match in a test or documentation file, where such values are fixtures and
+    /// examples (provider formats are still reported there).
+    TestOrDocs,
 }
 
 /// The inline marker that suppresses findings on its line.

@@ -2,6 +2,8 @@
 //! documented example keys, masked values, and (for generic rules) code references and names
 //! that hold ids, hashes or paths rather than secrets.
 
+use std::ops::Not;
+
 use super::Reason;
 use crate::matcher::Candidate;
 use crate::rules::{Confidence, Rule};
@@ -69,6 +71,16 @@ const EXACT: &[&str] = &[
     "config",
 ];
 
+/// Keys published in providers' own documentation (lower-cased): reported by every naive
+/// scanner, never live.
+const DOCUMENTED_KEYS: &[&str] = &[
+    // Stripe's API reference examples (sk_test_/pk_test_ prefixes).
+    "4ec39hqlyjwdarjtt1zdp7dc",
+    "tyooqo0ph9nhnwynmnkyxd2jx",
+    // Twilio docs' placeholder account SID body.
+    "ac00000000000000000000000000000000",
+];
+
 /// Substrings (lower-cased comparison) that mark a template, a placeholder or a masked value.
 const MARKERS: &[&str] = &[
     "<your",
@@ -105,6 +117,7 @@ const MARKERS: &[&str] = &[
 /// Prefixes of values that are code, not literals: variable and environment lookups.
 const REFERENCES: &[&str] = &[
     "$",
+    "\\$",
     "%",
     "process.env",
     "os.environ",
@@ -286,6 +299,13 @@ pub fn check(
     if is_placeholder(&lower, value) {
         return Some(Reason::Placeholder);
     }
+    if let (true, Some(p)) = (rule.generic, path) {
+        // Generic matches in tests are fixtures; weak (non-random) ones in docs are examples.
+        // Provider formats are reported everywhere.
+        if is_test_path(p) || (rule.random.not() && is_docs_path(p)) {
+            return Some(Reason::TestOrDocs);
+        }
+    }
     // Context heuristics for the low-confidence assignment detectors only; format-specific
     // generic rules (credential URLs, .netrc, .npmrc) carry medium confidence.
     if rule.generic && rule.confidence == Confidence::Low {
@@ -295,9 +315,15 @@ pub fn check(
         {
             return Some(Reason::Reference);
         }
-        if is_uuid(value) {
+        if is_uuid(value)
+            || has_format_directive(&lower)
+            || has_inner_equals(value)
+            || is_constant_name(value)
+            || has_file_extension(&lower)
+        {
             return Some(Reason::Placeholder);
         }
+
         let before = cand.secret.start.checked_sub(1).map(|i| text[i]);
         let after = text.get(cand.secret.end).copied();
         match before {
@@ -307,6 +333,8 @@ pub fn check(
                     return Some(Reason::Placeholder);
                 }
             }
+            // Unquoted and followed by a call or an index: code.
+            _ if matches!(after, Some(b'(' | b'[')) => return Some(Reason::Reference),
             // Unquoted in source code: a variable or an expression.
             _ => {
                 let ext = path
@@ -331,6 +359,9 @@ pub fn check(
 /// Placeholder test shared by every rule; `lower` is `value` lower-cased.
 pub fn is_placeholder(lower: &str, value: &[u8]) -> bool {
     if value.windows(7).any(|w| w == b"EXAMPLE") {
+        return true;
+    }
+    if DOCUMENTED_KEYS.iter().any(|k| lower.contains(k)) {
         return true;
     }
     if EXACT.contains(&lower) || MARKERS.iter().any(|m| lower.contains(m)) || is_template(lower) {
@@ -369,6 +400,111 @@ fn is_template(lower: &str) -> bool {
             .find(open)
             .is_some_and(|i| lower[i + open.len()..].contains(close))
     })
+}
+
+/// `SSH_AUTH_PASS`: the name of a constant or variable, not its value.
+fn is_constant_name(value: &[u8]) -> bool {
+    value.contains(&b'_')
+        && value[0].is_ascii_uppercase()
+        && value
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+}
+
+/// `askpass.sh`, `secrets.json`: a file name.
+fn has_file_extension(lower: &str) -> bool {
+    const EXT: &[&str] = &[
+        ".sh", ".py", ".js", ".ts", ".rb", ".json", ".yml", ".yaml", ".toml", ".txt", ".pem",
+        ".key", ".crt", ".cfg", ".conf", ".ini", ".xml", ".html", ".php", ".exe", ".so", ".dll",
+    ];
+    EXT.iter().any(|e| lower.ends_with(e))
+}
+
+/// `%s`, `%d`, `{0}`: a format string, not a value.
+fn has_format_directive(lower: &str) -> bool {
+    ["%s", "%d", "%(", "{0}", "{}"]
+        .iter()
+        .any(|m| lower.contains(m))
+}
+
+/// `NAME=value` inside the value: an assignment, not a secret (base64 padding only ends a value).
+fn has_inner_equals(value: &[u8]) -> bool {
+    let trimmed = value.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
+    value[..trimmed].contains(&b'=')
+}
+
+/// Directory and file names of test suites and fixtures.
+pub fn is_test_path(path: &str) -> bool {
+    const DIRS: &[&str] = &[
+        "t",
+        "test",
+        "tests",
+        "testing",
+        "spec",
+        "specs",
+        "__tests__",
+        "__mocks__",
+        "mocks",
+        "testdata",
+        "test-data",
+        "test_data",
+        "fixtures",
+        "__fixtures__",
+        "testfixtures",
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "e2e",
+        "cypress",
+    ];
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            let stem = part.split('.').next().unwrap_or(part);
+            // `FooTest.java`, `FooTests.cs`: the capital T tells it from `latest`.
+            let original = &path[path.len() - part.len()..];
+            let camel = original.split('.').next().unwrap_or(original);
+            return stem.starts_with("test_")
+                || stem.ends_with("_test")
+                || stem.ends_with("_tests")
+                || stem.ends_with("_spec")
+                || camel.ends_with("Test")
+                || camel.ends_with("Tests")
+                || part.contains(".test.")
+                || part.contains(".spec.")
+                || stem == "test"
+                || stem == "conftest";
+        }
+        if DIRS.contains(&part) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Prose documentation, where a `password: ...` is an example.
+fn is_docs_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        ".md",
+        ".markdown",
+        ".adoc",
+        ".asciidoc",
+        ".rst",
+        ".txt",
+        ".html",
+        ".htm",
+        ".1",
+        ".3",
+        ".po",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+        || lower
+            .split('/')
+            .any(|p| p == "docs" || p == "doc" || p == "documentation")
 }
 
 /// `8-4-4-4-12` hex: an identifier, not a secret, when found by a generic rule.
@@ -419,7 +555,10 @@ fn assigned_name(context: &[u8]) -> String {
         Some(rest) => rest.split(|c: char| !is_ident(c)).next().unwrap_or(""),
         None => {
             let head = ctx.trim_end_matches(|c: char| !is_ident(c));
-            let start = head.rfind(|c: char| !is_ident(c)).map_or(0, |i| i + 1);
+            let start = head
+                .char_indices()
+                .rfind(|&(_, c)| !is_ident(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             &head[start..]
         }
     };
@@ -480,10 +619,19 @@ mod tests {
             "7a2f9a4289e530bef6dbf31f4cbf63d5",
             "swordfish",
             "Mailpass1234!",
-            concat!("sk_live_", "4eC39HqLyjWDarjtT1zdp7dc"),
+            concat!("sk_live_", "9fQ2LkW7xV3nB8mR4tY6pZ1a"),
         ] {
             assert!(!ph(v), "{v} should not be a placeholder");
         }
+    }
+
+    #[test]
+    fn names_after_multibyte_text() {
+        assert_eq!(
+            assigned_name("é\u{a0}db_password = \"".as_bytes()),
+            "db_password"
+        );
+        assert_eq!(assigned_name("ü".as_bytes()), "");
     }
 
     #[test]
@@ -499,6 +647,34 @@ mod tests {
         assert!(!name_is_not_secret("db_password"));
         assert!(!name_is_not_secret("api_key"));
         assert!(!name_is_not_secret("apikey"));
+    }
+
+    #[test]
+    fn test_and_docs_paths() {
+        for p in [
+            "t/t0300.sh",
+            "tests/data/x",
+            "src/__tests__/a.js",
+            "pkg/foo_test.go",
+            "test_app.py",
+            "a/b.spec.ts",
+            "spec/models/user_spec.rb",
+            "FooTest.java",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "src/main.rs",
+            "contest/entry.py",
+            "latest/config.yml",
+            ".env",
+            "testament.txt",
+            "latest.txt",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+        assert!(is_docs_path("docs/setup.md") && is_docs_path("README.rst"));
+        assert!(!is_docs_path("src/settings.py"));
     }
 
     #[test]
