@@ -7,7 +7,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::entropy;
 use crate::rules::{Confidence, RuleSet};
@@ -55,9 +55,24 @@ impl Matcher {
                 }
             }
         }
+        // The search is non-overlapping (much faster than overlapping search), so a hit on a
+        // keyword must also stand for every keyword it can hide: one contained in it (`_auth`
+        // hides `auth`) or one starting inside it (`_auth` hides `auth_key` in `SECURE_AUTH_KEY`).
+        let mut owners_all = owners.clone();
+        for (i, kw) in keywords.iter().enumerate() {
+            for (j, other) in keywords.iter().enumerate() {
+                if i != j && hides(kw, other) {
+                    owners_all[i].extend_from_slice(&owners[j]);
+                }
+            }
+            owners_all[i].sort_unstable();
+            owners_all[i].dedup();
+        }
+        let owners = owners_all;
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)
             .expect("keyword automaton within default limits");
         Matcher {
@@ -76,7 +91,7 @@ impl Matcher {
         // Per rule: merged windows, in order of appearance.
         let mut windows: Vec<(usize, Range<usize>)> = Vec::new();
         let mut last_window: Vec<Option<usize>> = Vec::new();
-        for hit in self.prefilter.find_overlapping_iter(text) {
+        for hit in self.prefilter.find_iter(text) {
             for &rule_idx in &self.owners[hit.pattern().as_usize()] {
                 let rule = &self.rules.rules[rule_idx];
                 let win = window(text, hit.start(), hit.end(), rule.multiline);
@@ -171,6 +186,16 @@ impl Matcher {
     }
 }
 
+/// Whether a leftmost-longest hit on `kw` can mask an occurrence of `other`: `other` occurs
+/// inside `kw`, or a proper suffix of `kw` is a prefix of `other`.
+fn hides(kw: &[u8], other: &[u8]) -> bool {
+    (other.len() < kw.len() && memchr::memmem::find(kw, other).is_some())
+        || (1..kw.len()).any(|k| {
+            let tail = &kw[k..];
+            tail.len() < other.len() && other.starts_with(tail)
+        })
+}
+
 /// The region a rule's regex sees for a keyword hit at `start..end`.
 fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
     let back_limit = start.saturating_sub(BACK);
@@ -222,4 +247,18 @@ fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hides;
+
+    #[test]
+    fn hidden_keywords() {
+        assert!(hides(b"_auth", b"auth"));
+        assert!(hides(b"_auth", b"auth_key"));
+        assert!(hides(b"password", b"pass"));
+        assert!(!hides(b"pass", b"password"));
+        assert!(!hides(b"ghp_", b"npm_"));
+    }
 }
