@@ -70,7 +70,7 @@ pub fn rotate(args: RotateArgs) -> Result<Status, Error> {
                         "unknown provider {name:?}; `scan-secrets rotate` lists them"
                     ))
                 })?;
-            writeln!(out, "How to rotate a leaked {} credential", p.name).map_err(Error::Output)?;
+            writeln!(out, "How to rotate: {}", p.name).map_err(Error::Output)?;
             write!(out, "{}", rotation::render(p, "  ")).map_err(Error::Output)?;
         }
     }

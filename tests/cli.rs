@@ -125,10 +125,7 @@ fn rotate_prints_one_guide_or_the_list() {
     let out = repo.cmd().args(["rotate", "openai"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.starts_with("How to rotate a leaked OpenAI credential\n"),
-        "{text}"
-    );
+    assert!(text.starts_with("How to rotate: OpenAI\n"), "{text}");
     assert!(text.contains("Revoke: https://platform.openai.com/api-keys"));
     assert!(text.contains("OPENAI_API_KEY"));
     assert!(text.contains("git history"));

@@ -102,7 +102,7 @@ fn human_output_groups_by_secret_then_guides_then_summary() {
     assert!(!text.contains(&key), "secret leaked in human output");
     let redacted = format!("{}…{}", &key[..10], &key[key.len() - 2..]);
     let expected_head = format!(
-        "Stripe: Stripe live-mode secret API key  [stripe-secret-key] medium confidence\n  secret  {redacted}\n  at      pay.env:1:19\n  at      pay.env:3:7\n\nHow to rotate a leaked Stripe credential\n"
+        "Stripe: Stripe live-mode secret API key  [stripe-secret-key] medium confidence\n  secret  {redacted}\n  at      pay.env:1:19\n  at      pay.env:3:7\n\nHow to rotate: Stripe\n"
     );
     assert!(text.starts_with(&expected_head), "{text}");
     let last = text.lines().last().unwrap();

@@ -64,10 +64,7 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
             writeln!(
                 out,
                 "{}",
-                paint.bold(&format!(
-                    "How to rotate a leaked {} credential",
-                    provider.name
-                ))
+                paint.bold(&format!("How to rotate: {}", provider.name))
             )?;
             write!(out, "{}", rotation::render(provider, "  "))?;
             writeln!(out)?;

@@ -15,11 +15,18 @@ pub fn render(p: &Provider, indent: &str) -> String {
     for (i, step) in p.rotation.steps.iter().enumerate() {
         let _ = writeln!(s, "{indent}{}. {step}", i + 1);
     }
-    let _ = writeln!(
-        s,
-        "{indent}Store the new value in {} (a secret manager or a git-ignored .env), never in the code.",
-        p.env_var
-    );
+    if !p
+        .rotation
+        .steps
+        .iter()
+        .any(|step| step.contains(&p.env_var))
+    {
+        let _ = writeln!(
+            s,
+            "{indent}Store the new value in {} (a secret manager or a git-ignored .env), never in the code.",
+            p.env_var
+        );
+    }
     let _ = writeln!(s, "{indent}{HISTORY_NOTE}");
     if let Some(check) = &p.rotation.abuse_check {
         let _ = writeln!(s, "{indent}Check for abuse: {check}");
