@@ -52,8 +52,29 @@ pub struct ScanArgs {
     pub paths: Vec<PathBuf>,
 
     /// Scan standard input instead of files.
-    #[arg(long, conflicts_with = "paths")]
+    #[arg(long, conflicts_with_all = ["paths", "staged", "history", "pre_push"])]
     pub stdin: bool,
+
+    /// Scan the staged changes of the repository at PATH (default: .): what `git commit`
+    /// would record, added lines only. For pre-commit hooks.
+    #[arg(long, conflicts_with_all = ["history", "pre_push", "since", "range"])]
+    pub staged: bool,
+
+    /// Scan every commit reachable from any ref of the repository at PATH (default: .).
+    #[arg(long)]
+    pub history: bool,
+
+    /// Only commits reachable from HEAD and not from REV (implies --history; added lines only).
+    #[arg(long, value_name = "REV", conflicts_with_all = ["range", "pre_push"])]
+    pub since: Option<String>,
+
+    /// Only commits in A..B: reachable from B, not from A (implies --history; added lines only).
+    #[arg(long, value_name = "A..B", conflicts_with = "pre_push")]
+    pub range: Option<String>,
+
+    /// Read git's pre-push hook input on stdin and scan the commits being pushed.
+    #[arg(long)]
+    pub pre_push: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]

@@ -23,6 +23,7 @@ use crate::error::Error;
 use crate::filter::allowlist::Allowlist;
 use crate::rules::file::RuleSpec;
 use crate::rules::RuleSet;
+use crate::source::history::Selection;
 
 pub const CONFIG_FILE: &str = ".scan-secrets.toml";
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
@@ -61,6 +62,10 @@ pub struct Limits {
 pub enum Mode {
     Files(Vec<PathBuf>),
     Stdin,
+    /// The staged changes of the repository containing this directory.
+    Staged(PathBuf),
+    /// Commits of the repository containing this directory.
+    History(PathBuf, Selection),
 }
 
 /// Everything a scan needs, resolved.
@@ -83,8 +88,39 @@ pub struct Settings {
 
 impl Settings {
     pub fn resolve(args: ScanArgs) -> Result<Self, Error> {
+        let git_dir = || -> Result<PathBuf, Error> {
+            match args.paths.as_slice() {
+                [] => Ok(PathBuf::from(".")),
+                [one] => Ok(one.clone()),
+                _ => Err(Error::Usage(
+                    "--staged, --history and --pre-push take at most one PATH: the repository"
+                        .into(),
+                )),
+            }
+        };
+        let selection = if let Some(range) = &args.range {
+            let (a, b) = range
+                .split_once("..")
+                .filter(|(a, b)| !a.is_empty() && !b.is_empty() && !b.starts_with('.'))
+                .ok_or_else(|| {
+                    Error::Usage(format!("--range {range:?}: expected A..B (two revisions)"))
+                })?;
+            Some(Selection::Range(a.to_string(), b.to_string()))
+        } else if let Some(rev) = &args.since {
+            Some(Selection::Since(rev.clone()))
+        } else if args.pre_push {
+            Some(Selection::PrePush)
+        } else if args.history {
+            Some(Selection::All)
+        } else {
+            None
+        };
         let mode = if args.stdin {
             Mode::Stdin
+        } else if args.staged {
+            Mode::Staged(git_dir()?)
+        } else if let Some(selection) = selection {
+            Mode::History(git_dir()?, selection)
         } else if args.paths.is_empty() {
             Mode::Files(vec![PathBuf::from(".")])
         } else {
@@ -92,6 +128,7 @@ impl Settings {
         };
         for p in match &mode {
             Mode::Files(p) => p.as_slice(),
+            Mode::Staged(p) | Mode::History(p, _) => std::slice::from_ref(p),
             Mode::Stdin => &[],
         } {
             if std::fs::symlink_metadata(p).is_err() {
@@ -108,6 +145,13 @@ impl Settings {
                 .filter(|p| !p.as_os_str().is_empty())
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
             Mode::Stdin => PathBuf::from("."),
+            // The repository's top level (where .scan-secrets.toml lives), or the git dir.
+            Mode::Staged(dir) | Mode::History(dir, _) => match gix::discover(dir) {
+                Ok(repo) => repo
+                    .workdir()
+                    .map_or_else(|| repo.git_dir().to_path_buf(), Path::to_path_buf),
+                Err(_) => dir.clone(),
+            },
         };
         let config_path = match &args.config {
             Some(p) => Some(p.clone()),

@@ -20,6 +20,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// A repository that cannot be opened or read, a revision that does not resolve.
+    #[error("{0}")]
+    Git(String),
     /// Writing the report failed (a closed pipe is handled by `main`).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),

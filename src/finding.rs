@@ -1,6 +1,10 @@
 //! Findings: a candidate that survived the filters, placed in its source and fingerprinted.
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
+
+use crate::source::git::CommitInfo;
 
 use crate::rules::Confidence;
 
@@ -12,12 +16,21 @@ pub enum Origin {
         path: String,
     },
     Stdin,
+    /// A blob in the index, by its path in the repository.
+    Staged {
+        path: String,
+    },
+    /// A blob introduced by a commit at this path (commit first: history sorts by date).
+    Commit {
+        commit: Arc<CommitInfo>,
+        path: String,
+    },
 }
 
 impl Origin {
     pub fn path(&self) -> &str {
         match self {
-            Origin::File { path } => path,
+            Origin::File { path } | Origin::Staged { path } | Origin::Commit { path, .. } => path,
             Origin::Stdin => "<stdin>",
         }
     }
@@ -26,6 +39,15 @@ impl Origin {
         match self {
             Origin::File { .. } => "file",
             Origin::Stdin => "stdin",
+            Origin::Staged { .. } => "staged",
+            Origin::Commit { .. } => "history",
+        }
+    }
+
+    pub fn commit(&self) -> Option<&CommitInfo> {
+        match self {
+            Origin::Commit { commit, .. } => Some(commit),
+            _ => None,
         }
     }
 }
@@ -51,6 +73,8 @@ pub struct Finding {
     pub fingerprint: String,
     pub entropy: f64,
     pub confidence: Confidence,
+    /// History: further occurrences of the same (rule, secret, path) not reported separately.
+    pub more_occurrences: usize,
 }
 
 /// Versioned, content-based fingerprint: `v1:` + the first 16 bytes of SHA-256 over

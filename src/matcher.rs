@@ -37,6 +37,13 @@ pub struct Matcher {
     prefilter: AhoCorasick,
     /// For each prefilter pattern, the rules that own that keyword.
     owners: Vec<Vec<usize>>,
+    /// The keywords of multi-line rules (PEM armour and the like) with their rules, and
+    /// memmem finders for their distinct leading bytes as written (`-----BEGIN`). When only
+    /// some lines of a text count, a PEM block whose unchanged header sits above the changed
+    /// body must still be found; memmem over the whole text is far cheaper than the full
+    /// keyword automaton.
+    multiline: Vec<(Vec<u8>, Vec<usize>)>,
+    multiline_anchors: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl Matcher {
@@ -69,6 +76,25 @@ impl Matcher {
             owners_all[i].dedup();
         }
         let owners = owners_all;
+        let mut multiline: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+        let mut anchors: Vec<Vec<u8>> = Vec::new();
+        for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| r.multiline) {
+            for kw in &rule.keywords {
+                let anchor = kw.as_bytes()[..kw.len().min(10)].to_vec();
+                if !anchors.contains(&anchor) {
+                    anchors.push(anchor);
+                }
+                let kw = kw.to_ascii_lowercase().into_bytes();
+                match multiline.iter_mut().find(|(k, _)| *k == kw) {
+                    Some((_, owners)) => owners.push(i),
+                    None => multiline.push((kw, vec![i])),
+                }
+            }
+        }
+        let multiline_anchors = anchors
+            .iter()
+            .map(|a| memchr::memmem::Finder::new(a).into_owned())
+            .collect();
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -79,6 +105,8 @@ impl Matcher {
             rules,
             prefilter,
             owners,
+            multiline,
+            multiline_anchors,
         }
     }
 
@@ -88,13 +116,63 @@ impl Matcher {
 
     /// All candidates in `text`, sorted by position, overlaps resolved.
     pub fn scan(&self, text: &[u8]) -> Vec<Candidate> {
+        let hits = self
+            .prefilter
+            .find_iter(text)
+            .map(|m| (&self.owners[m.pattern().as_usize()], m.start(), m.end()));
+        self.run(text, hits)
+    }
+
+    /// Like `scan`, but looks for keywords only inside `only` (byte ranges of whole lines, in
+    /// order): the cheap way to scan what changed in a new version of a file. Regex windows
+    /// still see the surrounding text, multi-line rules are looked for in the whole text, and
+    /// only candidates touching `only` are kept.
+    pub fn scan_in(&self, text: &[u8], only: Option<&[Range<usize>]>) -> Vec<Candidate> {
+        let Some(ranges) = only else {
+            return self.scan(text);
+        };
+        let mut hits: Vec<(&Vec<usize>, usize, usize)> = ranges
+            .iter()
+            .flat_map(|r| {
+                self.prefilter.find_iter(&text[r.clone()]).map(move |m| {
+                    let owners = &self.owners[m.pattern().as_usize()];
+                    (owners, r.start + m.start(), r.start + m.end())
+                })
+            })
+            .collect();
+        for finder in &self.multiline_anchors {
+            for at in finder.find_iter(text) {
+                for (kw, owners) in &self.multiline {
+                    let end = at + kw.len();
+                    if end <= text.len() && text[at..end].eq_ignore_ascii_case(kw) {
+                        hits.push((owners, at, end));
+                    }
+                }
+            }
+        }
+        hits.sort_by_key(|&(_, start, _)| start);
+        let mut cands = self.run(text, hits.into_iter());
+        cands.retain(|c| {
+            ranges
+                .iter()
+                .any(|r| r.start < c.secret.end && c.secret.start < r.end)
+        });
+        cands
+    }
+
+    /// Runs the owning rules of each keyword hit (in text order) on their windows.
+    fn run<'a>(
+        &self,
+        text: &[u8],
+        hits: impl Iterator<Item = (&'a Vec<usize>, usize, usize)>,
+    ) -> Vec<Candidate> {
         // Per rule: merged windows, in order of appearance.
         let mut windows: Vec<(usize, Range<usize>)> = Vec::new();
         let mut last_window: Vec<Option<usize>> = Vec::new();
-        for hit in self.prefilter.find_iter(text) {
-            for &rule_idx in &self.owners[hit.pattern().as_usize()] {
+        for (owners, start, end) in hits {
+            for &rule_idx in owners {
                 let rule = &self.rules.rules[rule_idx];
-                let win = window(text, hit.start(), hit.end(), rule.multiline);
+                let win = window(text, start, end, rule.multiline);
                 if last_window.len() <= rule_idx {
                     last_window.resize(self.rules.rules.len(), None);
                 }

@@ -1,6 +1,8 @@
 //! The orchestrator: sources → matcher → filters → findings, in parallel, then sorted into a
 //! `Report` for the reporters.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -8,39 +10,51 @@ use std::time::{Duration, Instant};
 use crate::config::{Mode, Settings};
 use crate::error::Error;
 use crate::filter::{self, allowlist::Allowlist};
-use crate::finding::{fingerprint, Finding, Location};
-use crate::matcher::Matcher;
+use crate::finding::{fingerprint, Finding, Location, Origin};
+use crate::matcher::{Candidate, Matcher};
+use crate::source::history::{self, BlobStats};
 use crate::source::{self, worktree::WalkStats, Chunk};
 
 /// Everything the reporters need; they compute nothing themselves.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// Sorted by path, then position.
+    /// Sorted by origin (path, or commit date then path), then position.
     pub findings: Vec<Finding>,
+    /// Files, or blobs for git scans.
     pub files: u64,
     pub bytes: u64,
     pub skipped_large: u64,
     pub skipped_binary: u64,
     pub suppressed: u64,
-    /// Per-file errors already printed to stderr; any makes the exit status 2.
+    /// Per-item errors already printed to stderr; any makes the exit status 2.
     pub errors: u64,
     pub elapsed: Duration,
     pub max_file_size: u64,
+    /// History and range scans: how many commits were selected.
+    pub commits: Option<usize>,
+}
+
+/// Findings and the suppressed count, shared by the worker threads.
+type Collected = Mutex<(Vec<Finding>, u64)>;
+
+fn collect(collected: &Collected, found: Vec<Finding>, suppressed: u64) {
+    if !found.is_empty() || suppressed > 0 {
+        let mut c = collected.lock().unwrap_or_else(|p| p.into_inner());
+        c.0.extend(found);
+        c.1 += suppressed;
+    }
 }
 
 pub fn run(settings: &Settings) -> Result<Report, Error> {
     let start = Instant::now();
     let matcher = Matcher::new(settings.rules.clone());
-    let collected = Mutex::new((Vec::new(), 0u64));
+    let collected: Collected = Mutex::new((Vec::new(), 0u64));
     let handle = |chunk: Chunk| {
         let (found, suppressed) = scan_chunk(&matcher, &settings.allow, &chunk);
-        if !found.is_empty() || suppressed > 0 {
-            let mut c = collected.lock().unwrap_or_else(|p| p.into_inner());
-            c.0.extend(found);
-            c.1 += suppressed;
-        }
+        collect(&collected, found, suppressed);
     };
     let stats = WalkStats::default();
+    let mut commits = None;
     match &settings.mode {
         Mode::Files(paths) => source::worktree::walk(paths, settings, &stats, handle),
         Mode::Stdin => {
@@ -51,8 +65,92 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                 .store(chunk.text.len() as u64, Ordering::Relaxed);
             handle(chunk);
         }
+        Mode::Staged(dir) => {
+            let staged = source::staged::collect(dir, settings.max_file_size)?;
+            stats
+                .skipped_large
+                .store(staged.skipped_large, Ordering::Relaxed);
+            stats
+                .skipped_binary
+                .store(staged.skipped_binary, Ordering::Relaxed);
+            for chunk in staged.chunks {
+                if is_own_config(settings, chunk.rel_path.as_deref()) {
+                    continue;
+                }
+                stats.files.fetch_add(1, Ordering::Relaxed);
+                stats
+                    .bytes
+                    .fetch_add(chunk.text.len() as u64, Ordering::Relaxed);
+                handle(chunk);
+            }
+        }
+        Mode::History(dir, selection) => {
+            let plan = history::plan(dir, selection)?;
+            if plan.shallow {
+                eprintln!(
+                    "scan-secrets: note: this is a shallow clone; commits before its shallow boundary are not scanned (run `git fetch --unshallow` to scan everything)"
+                );
+            }
+            commits = Some(plan.commits);
+            let blob_stats = BlobStats::default();
+            history::for_each_blob(
+                &plan,
+                settings.max_file_size,
+                settings.threads,
+                &blob_stats,
+                |blob| {
+                    // Search only where some place has lines that count.
+                    let only = union(&blob.added);
+                    let cands = matcher.scan_in(&blob.text, only.as_deref());
+                    if cands.is_empty() {
+                        return;
+                    }
+                    let mut found = Vec::new();
+                    let mut suppressed = 0;
+                    for (place, added) in blob.places.iter().zip(&blob.added) {
+                        if is_own_config(settings, Some(&place.path)) {
+                            continue;
+                        }
+                        let origin = Origin::Commit {
+                            commit: place.commit.clone(),
+                            path: place.path.clone(),
+                        };
+                        let (f, s) = findings_for(
+                            &matcher,
+                            &cands,
+                            &blob.text,
+                            origin,
+                            Some(&place.path),
+                            added.as_deref(),
+                            &settings.allow,
+                        );
+                        found.extend(f);
+                        suppressed += s;
+                    }
+                    collect(&collected, found, suppressed);
+                },
+            )?;
+            stats
+                .files
+                .store(blob_stats.blobs.into_inner(), Ordering::Relaxed);
+            stats
+                .bytes
+                .store(blob_stats.bytes.into_inner(), Ordering::Relaxed);
+            stats
+                .skipped_large
+                .store(blob_stats.skipped_large.into_inner(), Ordering::Relaxed);
+            stats
+                .skipped_binary
+                .store(blob_stats.skipped_binary.into_inner(), Ordering::Relaxed);
+            stats
+                .errors
+                .store(blob_stats.errors.into_inner(), Ordering::Relaxed);
+        }
     }
     let (mut findings, suppressed) = collected.into_inner().unwrap_or_else(|p| p.into_inner());
+    if commits.is_some() {
+        findings = first_occurrences(findings);
+    }
     findings.sort_by(|a, b| (&a.origin, a.location, a.rule).cmp(&(&b.origin, b.location, b.rule)));
     Ok(Report {
         findings,
@@ -64,7 +162,56 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         errors: stats.errors.into_inner(),
         elapsed: start.elapsed(),
         max_file_size: settings.max_file_size,
+        commits,
     })
+}
+
+/// The union of the places' counted ranges; `None` when one place counts the whole text.
+fn union(added: &[Option<Vec<Range<usize>>>]) -> Option<Vec<Range<usize>>> {
+    let mut all: Vec<Range<usize>> = Vec::new();
+    for a in added {
+        all.extend(a.as_ref()?.iter().cloned());
+    }
+    all.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in all {
+        match merged.last_mut() {
+            Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    Some(merged)
+}
+
+/// The config file in use is not scanned (it may hold allowlisted values on purpose).
+fn is_own_config(settings: &Settings, rel_path: Option<&str>) -> bool {
+    settings.config_path.is_some() && rel_path == Some(crate::config::CONFIG_FILE)
+}
+
+/// History reports each (rule, secret, path) once, at its earliest commit (then lowest line);
+/// the other occurrences are counted in `more_occurrences`.
+fn first_occurrences(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut best: HashMap<(usize, String, String), (Finding, usize)> = HashMap::new();
+    for f in findings {
+        let key = (f.rule, f.fingerprint.clone(), f.origin.path().to_string());
+        match best.get_mut(&key) {
+            Some((kept, count)) => {
+                *count += 1;
+                if (f.origin.commit(), f.location) < (kept.origin.commit(), kept.location) {
+                    *kept = f;
+                }
+            }
+            None => {
+                best.insert(key, (f, 0));
+            }
+        }
+    }
+    best.into_values()
+        .map(|(mut f, more)| {
+            f.more_occurrences = more;
+            f
+        })
+        .collect()
 }
 
 /// Matches one chunk and applies the filters; returns the findings and the suppressed count.
@@ -73,29 +220,55 @@ pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<F
     if cands.is_empty() {
         return (Vec::new(), 0);
     }
-    if chunk
-        .rel_path
-        .as_deref()
-        .is_some_and(|p| allow.path_allowed(p))
-    {
+    findings_for(
+        matcher,
+        &cands,
+        &chunk.text,
+        chunk.origin.clone(),
+        chunk.rel_path.as_deref(),
+        chunk.added.as_deref(),
+        allow,
+    )
+}
+
+/// Turns one text's candidates into findings at `origin`: only those touching `added` lines
+/// (when given), minus the filtered ones (counted as suppressed).
+fn findings_for(
+    matcher: &Matcher,
+    cands: &[Candidate],
+    text: &[u8],
+    origin: Origin,
+    rel_path: Option<&str>,
+    added: Option<&[Range<usize>]>,
+    allow: &Allowlist,
+) -> (Vec<Finding>, u64) {
+    let touches_added = |c: &&Candidate| {
+        added.is_none_or(|ranges| {
+            ranges
+                .iter()
+                .any(|r| r.start < c.secret.end && c.secret.start < r.end)
+        })
+    };
+    let cands: Vec<&Candidate> = cands.iter().filter(touches_added).collect();
+    if rel_path.is_some_and(|p| allow.path_allowed(p)) {
         return (Vec::new(), cands.len() as u64);
     }
     let rules = matcher.rules();
-    let mut lines = LineCounter::new(&chunk.text);
+    let mut lines = LineCounter::new(text);
     let mut out = Vec::new();
     let mut suppressed = 0;
     for c in cands {
         let rule = &rules.rules[c.rule];
-        if filter::check(rule, &c, &chunk.text, chunk.rel_path.as_deref(), allow).is_some() {
+        if filter::check(rule, c, text, rel_path, allow).is_some() {
             suppressed += 1;
             continue;
         }
-        let secret = chunk.text[c.secret.clone()].to_vec();
+        let secret = text[c.secret.clone()].to_vec();
         let (line, column) = lines.position(c.secret.start);
         let (end_line, end_column) = lines.position_from(line, c.secret.end);
         out.push(Finding {
             rule: c.rule,
-            origin: chunk.origin.clone(),
+            origin: origin.clone(),
             location: Location {
                 line,
                 column,
@@ -106,6 +279,7 @@ pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<F
             secret,
             entropy: c.entropy,
             confidence: c.confidence,
+            more_occurrences: 0,
         });
     }
     (out, suppressed)

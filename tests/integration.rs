@@ -4,6 +4,9 @@ mod common;
 
 mod cli;
 mod config;
+mod history;
 mod output;
 mod patterns;
+mod prepush;
+mod staged;
 mod worktree;

@@ -16,6 +16,7 @@ fn rule_ids(matcher: &Matcher, text: &str) -> Vec<String> {
         origin: Origin::Stdin,
         rel_path: None,
         text: text.as_bytes().to_vec(),
+        added: None,
     };
     let (found, _) = scan_chunk(matcher, &Allowlist::default(), &chunk);
     found

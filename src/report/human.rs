@@ -48,13 +48,24 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
         writeln!(out, "  secret  {}", paint.cyan(&view.secret(&first.secret)))?;
         for &i in members {
             let f = &report.findings[i];
-            writeln!(
-                out,
+            let mut place = format!(
                 "  at      {}:{}:{}",
                 paint.magenta(&sanitize(f.origin.path())),
                 f.location.line,
                 f.location.column
-            )?;
+            );
+            if let Some(c) = f.origin.commit() {
+                place.push_str(&paint.dim(&format!(
+                    "  (commit {}, {}{})",
+                    c.short_id(),
+                    &c.date[..10.min(c.date.len())],
+                    match f.more_occurrences {
+                        0 => String::new(),
+                        n => format!(", {n} more"),
+                    }
+                )));
+            }
+            writeln!(out, "{place}")?;
         }
         writeln!(out)?;
     }
@@ -80,7 +91,14 @@ fn summary(
     paint: &Paint,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let files = plural(report.files, "file");
+    let files = match report.commits {
+        Some(n) => format!(
+            "{} ({})",
+            plural(n as u64, "commit"),
+            plural(report.files, "blob")
+        ),
+        None => plural(report.files, "file"),
+    };
     let size = human_bytes(report.bytes);
     let secs = report.elapsed.as_secs_f64();
     let line = if report.findings.is_empty() {

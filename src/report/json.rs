@@ -9,8 +9,15 @@
 //!  "line": 12, "column": 17, "end_line": 12, "end_column": 181,
 //!  "secret": "sk-proj-Ab…Yz", "fingerprint": "v1:8f3c…", "entropy": 5.7,
 //!  "rotation": {"provider_name": "OpenAI", "env_var": "OPENAI_API_KEY",
-//!               "revoke_url": "https://…", "steps": ["…"]}}
+//!               "revoke_url": "https://…", "steps": ["…"]},
+//!  // history and range scans (`source` = "history") only:
+//!  "commit": "4e1d…(40 hex)", "author": "A <a@x>", "date": "2024-05-01T10:00:00Z",
+//!  "message": "subject line", "more_occurrences": 0}
 //! ```
+//!
+//! `source` is `file`, `stdin`, `staged` (`file` is then the path in the repository) or
+//! `history` (attributed to the earliest commit that introduced the secret at that path;
+//! `more_occurrences` counts its other lines and later versions of the file).
 //!
 //! Lines and columns are 1-based; columns count characters. `secret` is redacted unless
 //! `--show-secrets`. `fingerprint` is `v1:` + a hash of (rule id, secret): stable across line
@@ -40,6 +47,16 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
     entropy: f64,
     rotation: JsonRotation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    more_occurrences: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +96,11 @@ pub fn write(
                 revoke_url: &provider.rotation.revoke_url,
                 steps: &provider.rotation.steps,
             },
+            commit: f.origin.commit().map(|c| c.id.as_str()),
+            author: f.origin.commit().map(|c| c.author.as_str()),
+            date: f.origin.commit().map(|c| c.date.as_str()),
+            message: f.origin.commit().map(|c| c.subject.as_str()),
+            more_occurrences: f.origin.commit().map(|_| f.more_occurrences),
         }
     });
     if lines {

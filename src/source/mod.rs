@@ -1,7 +1,12 @@
 //! Sources turn "where" into chunks of bytes with an origin. They never look at rules.
 
+pub mod git;
+pub mod history;
+pub mod staged;
 pub mod stdin;
 pub mod worktree;
+
+use std::ops::Range;
 
 use crate::finding::Origin;
 
@@ -11,6 +16,9 @@ pub struct Chunk {
     /// The path relative to the scan root with `/` separators, for `[allow] paths`.
     pub rel_path: Option<String>,
     pub text: Vec<u8>,
+    /// Byte ranges of added lines (staged changes, commit ranges): only findings that touch
+    /// them are reported. `None`: the whole chunk counts.
+    pub added: Option<Vec<Range<usize>>>,
 }
 
 /// Git's test: a NUL byte in the first 8 KiB means binary.

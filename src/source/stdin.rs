@@ -16,5 +16,6 @@ pub fn read() -> Result<Chunk, Error> {
         origin: Origin::Stdin,
         rel_path: None,
         text,
+        added: None,
     })
 }

@@ -80,6 +80,7 @@ where
                         },
                         rel_path: Some(relative(path, &settings.root)),
                         text,
+                        added: None,
                     });
                 }
                 Ok(Read_::Large) => {

@@ -154,3 +154,128 @@ pub fn github_token(prefix: &str, seed: u64) -> String {
     }
     format!("{prefix}{body}{}", std::str::from_utf8(&check).unwrap())
 }
+
+/// 40 zeros: the id git's pre-push hook gives for "no such ref" (a new branch, a delete).
+#[allow(dead_code)]
+pub const ZERO_ID: &str = "0000000000000000000000000000000000000000";
+
+/// Runs `git` in `dir` with the same isolated configuration and identity as `TestRepo::git`,
+/// plus `env` (e.g. `GIT_AUTHOR_DATE`); panics if it fails; returns its stdout.
+pub fn git_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut c = StdCommand::new("git");
+    c.args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "Test Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.com")
+        .env("GIT_COMMITTER_NAME", "Test Author")
+        .env("GIT_COMMITTER_EMAIL", "author@example.com")
+        .env("GIT_AUTHOR_DATE", "2024-05-01T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-05-01T10:00:00Z");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl TestRepo {
+    /// `git` with extra environment variables (e.g. a commit date).
+    pub fn git_env(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        git_in(self.path(), args, env)
+    }
+
+    /// `git add -- path`.
+    pub fn stage(&self, path: &str) -> &Self {
+        self.git(&["add", "--", path]);
+        self
+    }
+
+    /// Commits the index as it is (allowing an empty commit); returns the new HEAD id.
+    pub fn commit(&self, msg: &str) -> String {
+        self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
+        self.head()
+    }
+
+    /// `git add -A`, then commits; returns the new HEAD id.
+    pub fn commit_all(&self, msg: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.commit(msg)
+    }
+
+    /// `git add -A`, then commits with author and committer date `date`
+    /// (e.g. `2024-05-02T10:00:00Z`); returns the new HEAD id.
+    pub fn commit_all_at(&self, msg: &str, date: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git_env(
+            &["commit", "-q", "--allow-empty", "-m", msg],
+            &[("GIT_AUTHOR_DATE", date), ("GIT_COMMITTER_DATE", date)],
+        );
+        self.head()
+    }
+
+    /// The full id of HEAD.
+    pub fn head(&self) -> String {
+        self.rev("HEAD")
+    }
+
+    /// The full id `rev` resolves to.
+    pub fn rev(&self, rev: &str) -> String {
+        self.git(&["rev-parse", "--verify", "-q", rev])
+            .trim()
+            .to_string()
+    }
+
+    /// Like `scan_json`, with the binary run in `dir` instead of this directory.
+    pub fn scan_json_in(&self, dir: &Path, args: &[&str]) -> (Vec<serde_json::Value>, i32) {
+        let mut c = self.cmd();
+        c.current_dir(dir);
+        run_json(c, args, None)
+    }
+
+    /// Like `scan_json`, with `stdin` fed to the binary.
+    pub fn scan_json_stdin(&self, args: &[&str], stdin: &str) -> (Vec<serde_json::Value>, i32) {
+        run_json(self.cmd(), args, Some(stdin))
+    }
+}
+
+fn run_json(mut c: Command, args: &[&str], stdin: Option<&str>) -> (Vec<serde_json::Value>, i32) {
+    c.args(["--format", "json"]).args(args);
+    if let Some(s) = stdin {
+        c.write_stdin(s.to_string());
+    }
+    let out = c.output().unwrap();
+    let code = out.status.code().unwrap();
+    assert!(
+        code != 2,
+        "scan failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (v.as_array().unwrap().clone(), code)
+}
+
+/// `(rule, file, line, column, commit)` of each history finding, for exact assertions.
+#[allow(dead_code)]
+pub fn history_summary(findings: &[serde_json::Value]) -> Vec<(String, String, u64, u64, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["commit"].as_str().unwrap_or("<no commit>").to_string(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,282 @@
+//! Shared git plumbing for the staged and history sources, all through gix (no `git`
+//! subprocess): opening repositories, reading blobs and trees, flattening and diffing trees,
+//! commit metadata, and the byte ranges of added lines.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
+use gix::objs::FindExt;
+use gix::ObjectId;
+
+use crate::error::Error;
+
+/// Wraps any gix error as a user-facing git error naming what was being done.
+pub fn git_err(what: impl std::fmt::Display, e: impl std::fmt::Display) -> Error {
+    Error::Git(format!("{what}: {e}"))
+}
+
+/// Opens the repository containing `dir` (work tree or bare).
+pub fn discover(dir: &Path) -> Result<gix::Repository, Error> {
+    let mut repo = gix::discover(dir).map_err(|e| {
+        Error::Git(format!(
+            "{}: not a git repository (or any parent up to the file system root): {e}",
+            dir.display()
+        ))
+    })?;
+    // Trees and commits are read many times by the walks; keep a modest decoded-object cache.
+    repo.object_cache_size_if_unset(16 << 20);
+    Ok(repo)
+}
+
+/// Metadata of the commit a history finding is attributed to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommitInfo {
+    /// Author time, seconds since the epoch (first, so that sorting is chronological).
+    pub time: i64,
+    pub id: String,
+    /// `Name <email>`.
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub date: String,
+    /// First line of the message.
+    pub subject: String,
+}
+
+impl CommitInfo {
+    pub fn short_id(&self) -> &str {
+        &self.id[..self.id.len().min(7)]
+    }
+}
+
+/// Decoded essentials of one commit.
+pub struct CommitData {
+    pub tree: ObjectId,
+    pub parents: Vec<ObjectId>,
+    pub info: Arc<CommitInfo>,
+}
+
+pub fn read_commit(
+    repo: &gix::Repository,
+    id: ObjectId,
+    buf: &mut Vec<u8>,
+) -> Result<CommitData, Error> {
+    let commit = repo
+        .objects
+        .find_commit(&id, buf)
+        .map_err(|e| git_err(format!("commit {id}"), e))?;
+    let (author, time) = match commit.author() {
+        Ok(sig) => (
+            format!("{} <{}>", sig.name, sig.email),
+            sig.time().map(|t| t.seconds).unwrap_or(0),
+        ),
+        Err(_) => (String::from("unknown"), 0),
+    };
+    let subject = commit.message().summary().to_str_lossy().into_owned();
+    Ok(CommitData {
+        tree: commit.tree(),
+        parents: commit.parents().collect(),
+        info: Arc::new(CommitInfo {
+            time,
+            id: id.to_string(),
+            author: crate::finding::sanitize(&author),
+            date: rfc3339(time),
+            subject: crate::finding::sanitize(&subject),
+        }),
+    })
+}
+
+/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil-from-days (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// One file entry of a tree: path, blob id, whether it is a regular file (not a link or a
+/// submodule).
+pub struct FileEntry {
+    pub path: BString,
+    pub id: ObjectId,
+}
+
+/// Every regular-file blob of `tree`, recursively, with its path. Submodules and symlinks are
+/// skipped.
+pub fn flatten_tree(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    out: &mut Vec<FileEntry>,
+) -> Result<(), Error> {
+    let mut buf = Vec::new();
+    let mut stack = vec![(tree, BString::default())];
+    while let Some((id, prefix)) = stack.pop() {
+        let entries = read_tree(repo, id, &mut buf)?;
+        for (mode, name, oid) in entries {
+            let path = join(prefix.as_ref(), name.as_ref());
+            if mode.is_tree() {
+                stack.push((oid, path));
+            } else if mode.is_blob() {
+                out.push(FileEntry { path, id: oid });
+            }
+        }
+    }
+    Ok(())
+}
+
+pub type TreeEntries = Vec<(gix::objs::tree::EntryMode, BString, ObjectId)>;
+
+/// The entries of one tree, owned.
+pub fn read_tree(
+    repo: &gix::Repository,
+    id: ObjectId,
+    buf: &mut Vec<u8>,
+) -> Result<TreeEntries, Error> {
+    let tree = repo
+        .objects
+        .find_tree_iter(&id, buf)
+        .map_err(|e| git_err(format!("tree {id}"), e))?;
+    let mut out = Vec::new();
+    for entry in tree {
+        let entry = entry.map_err(|e| git_err(format!("tree {id}"), e))?;
+        out.push((entry.mode, entry.filename.to_owned(), entry.oid.to_owned()));
+    }
+    Ok(out)
+}
+
+pub fn join(prefix: &BStr, name: &BStr) -> BString {
+    let mut path = BString::from(Vec::with_capacity(prefix.len() + name.len() + 1));
+    if !prefix.is_empty() {
+        path.push_str(prefix);
+        path.push_byte(b'/');
+    }
+    path.push_str(name);
+    path
+}
+
+/// A file that differs between a commit and its parent.
+pub struct Change {
+    pub path: BString,
+    pub new: ObjectId,
+    /// The parent's blob at the same path, if there was one.
+    pub old: Option<ObjectId>,
+}
+
+/// The regular files of `new` whose blob differs from `old` (None: everything is new),
+/// descending only into subtrees whose ids differ.
+pub fn diff_trees(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: ObjectId,
+    out: &mut Vec<Change>,
+) -> Result<(), Error> {
+    let mut buf = Vec::new();
+    let mut stack = vec![(old, new, BString::default())];
+    while let Some((old, new, prefix)) = stack.pop() {
+        if old == Some(new) {
+            continue;
+        }
+        let new_entries = read_tree(repo, new, &mut buf)?;
+        let old_entries = match old {
+            Some(o) => read_tree(repo, o, &mut buf)?,
+            None => Vec::new(),
+        };
+        for (mode, name, oid) in new_entries {
+            let prev = old_entries.iter().find(|(_, n, _)| *n == name);
+            let path = join(prefix.as_ref(), name.as_ref());
+            if mode.is_tree() {
+                let old_sub = prev.filter(|(m, _, _)| m.is_tree()).map(|(_, _, id)| *id);
+                stack.push((old_sub, oid, path));
+            } else if mode.is_blob() {
+                let old_blob = prev.filter(|(m, _, _)| m.is_blob()).map(|(_, _, id)| *id);
+                if old_blob != Some(oid) {
+                    out.push(Change {
+                        path,
+                        new: oid,
+                        old: old_blob,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The blob's bytes, or `None` when it is larger than `max` (checked on the header, before
+/// decompressing).
+pub fn read_blob(
+    repo: &gix::Repository,
+    id: ObjectId,
+    max: u64,
+    buf: &mut Vec<u8>,
+) -> Result<Option<Vec<u8>>, Error> {
+    let header = repo
+        .find_header(id)
+        .map_err(|e| git_err(format!("blob {id}"), e))?;
+    if header.size() > max {
+        return Ok(None);
+    }
+    let blob = repo
+        .objects
+        .find_blob(&id, buf)
+        .map_err(|e| git_err(format!("blob {id}"), e))?;
+    Ok(Some(blob.data.to_vec()))
+}
+
+/// Byte ranges of `new` holding lines that are not in `old` (a line diff).
+pub fn added_ranges(old: &[u8], new: &[u8]) -> Vec<Range<usize>> {
+    use imara_diff::{Algorithm, Diff, InternedInput};
+    let input = InternedInput::new(old, new);
+    let diff = Diff::compute(Algorithm::Histogram, &input);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut offset = 0usize;
+    for (i, line) in new.lines_with_terminator().enumerate() {
+        let range = offset..offset + line.len();
+        offset += line.len();
+        if diff.is_added(i as u32) {
+            match out.last_mut() {
+                Some(last) if last.end == range.start => last.end = range.end,
+                _ => out.push(range),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_714_557_600), "2024-05-01T10:00:00Z");
+        assert_eq!(rfc3339(951_825_600), "2000-02-29T12:00:00Z");
+    }
+
+    #[test]
+    fn added_lines() {
+        let old = b"a\nb\nc\n";
+        let new = b"a\nX\nb\nc\nY\nZ";
+        let r = added_ranges(old, new);
+        assert_eq!(r, vec![2..4, 8..11]);
+        assert_eq!(&new[r[1].clone()], b"Y\nZ");
+        assert_eq!(added_ranges(b"", b"one\ntwo\n"), vec![0..8]);
+        assert!(added_ranges(b"same\n", b"same\n").is_empty());
+    }
+}
