@@ -192,10 +192,10 @@ for line in open(sys.argv[1]):
     print(f"{'':<14} markdown: {md}")
 
 print()
-print(f"{'repo':<14} {'ss/kingfisher':>14} {'ss/floor':>9} {'kingfisher/floor':>17}   (wall medians; CPU in parentheses)")
+print(f"{'repo':<14} {'ss/kingfisher':>14} {'ss/floor':>13} {'kingfisher/floor':>17}   (wall medians; CPU in parentheses)")
 for tag, med, cpu in ratios:
     def both(a, b):
         return f"{ratio(med.get(a), med.get(b))} ({ratio(cpu.get(a), cpu.get(b))})"
-    print(f"{tag:<14} {both('scan-secrets', 'kingfisher'):>14} {both('scan-secrets', 'floor'):>9} "
+    print(f"{tag:<14} {both('scan-secrets', 'kingfisher'):>14} {both('scan-secrets', 'floor'):>13} "
           f"{both('kingfisher', 'floor'):>17}")
 EOF

@@ -85,7 +85,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
             }
         }
         Mode::History(dir, selection) => {
-            let plan = history::plan(dir, selection)?;
+            let plan = history::plan(dir, selection, settings.threads)?;
             if plan.shallow {
                 eprintln!(
                     "scan-secrets: note: this is a shallow clone; commits before its shallow boundary are not scanned (run `git fetch --unshallow` to scan everything)"

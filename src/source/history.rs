@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use gix::bstr::ByteSlice;
+use gix::objs::FindExt;
 use gix::ObjectId;
 use rayon::prelude::*;
 
@@ -97,14 +98,14 @@ pub struct BlobStats {
     pub errors: AtomicU64,
 }
 
-pub fn plan(dir: &Path, selection: &Selection) -> Result<Plan, Error> {
+pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, Error> {
     let repo = git::discover(dir)?;
     let shallow = repo.is_shallow().unwrap_or(false);
     let (commits, jobs) = match selection {
         Selection::All => {
             let tips = all_ref_tips(&repo)?;
             let commits = walk(&repo, &tips, &[])?;
-            let jobs = first_introductions(&repo, &commits)?;
+            let jobs = first_introductions(&repo, &commits, threads)?;
             (commits.len(), jobs)
         }
         Selection::Since(rev) => {
@@ -235,50 +236,41 @@ fn oid_of(c: &CommitData) -> ObjectId {
 /// For every path reachable from `commits` (oldest first), the successive blobs it held, each
 /// at the first commit that had it there. Each (tree, path) is visited once; no blob content
 /// is read.
-fn first_introductions(repo: &gix::Repository, commits: &[CommitData]) -> Result<Vec<Job>, Error> {
-    let mut seen_trees: HashSet<(ObjectId, u64)> = HashSet::new();
+///
+/// The commits are split into consecutive slices walked on `threads` threads (each slice
+/// re-reads only the trees its first commit shares with the slice before), then the per-path
+/// chains are concatenated in commit order.
+fn first_introductions(
+    repo: &gix::Repository,
+    commits: &[CommitData],
+    threads: usize,
+) -> Result<Vec<Job>, Error> {
+    let per = commits.len().div_ceil(threads.max(1)).max(1);
+    let parts: Vec<Vec<(String, Vec<Version>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = commits
+            .chunks(per)
+            .map(|slice| {
+                let repo = repo.clone();
+                scope.spawn(move || path_versions(&repo, slice))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
     let mut chains: Vec<Vec<Version>> = Vec::new();
     let mut chain_of: HashMap<String, usize> = HashMap::new();
-    let mut seen_versions: HashSet<(ObjectId, usize)> = HashSet::new();
-    let mut buf = Vec::new();
-    for commit in commits {
-        let mut stack = vec![(commit.tree, String::new())];
-        while let Some((tree, prefix)) = stack.pop() {
-            if !seen_trees.insert((tree, hash_str(&prefix))) {
-                continue;
-            }
-            let entries = match git::read_tree(repo, tree, &mut buf) {
-                Ok(e) => e,
-                // A missing tree (shallow boundary, partial clone) ends this branch of the walk.
-                Err(_) => continue,
-            };
-            for (mode, name, oid) in entries {
-                let mut path = prefix.clone();
-                if !path.is_empty() {
-                    path.push('/');
-                }
-                path.push_str(&name.to_str_lossy());
-                if mode.is_tree() {
-                    stack.push((oid, path));
-                } else if mode.is_blob() {
-                    let chain = match chain_of.get(&path) {
-                        Some(&c) => c,
-                        None => {
-                            chains.push(Vec::new());
-                            chain_of.insert(path.clone(), chains.len() - 1);
-                            chains.len() - 1
-                        }
-                    };
-                    if seen_versions.insert((oid, chain)) {
-                        chains[chain].push(Version {
-                            blob: oid,
-                            places: vec![Place {
-                                path,
-                                commit: commit.info.clone(),
-                                old: None,
-                            }],
-                        });
-                    }
+    let mut seen: HashSet<(ObjectId, usize)> = HashSet::new();
+    for part in parts {
+        for (path, versions) in part {
+            let chain = *chain_of.entry(path).or_insert_with(|| {
+                chains.push(Vec::new());
+                chains.len() - 1
+            });
+            for v in versions {
+                if seen.insert((v.blob, chain)) {
+                    chains[chain].push(v);
                 }
             }
         }
@@ -288,11 +280,99 @@ fn first_introductions(repo: &gix::Repository, commits: &[CommitData]) -> Result
     Ok(chains.into_iter().map(Job::Chain).collect())
 }
 
-fn hash_str(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
+/// The successive blobs of every path in `commits` (oldest first), in order of first sight.
+fn path_versions(repo: &gix::Repository, commits: &[CommitData]) -> Vec<(String, Vec<Version>)> {
+    // Paths are identified by a hash built entry by entry, so that the millions of tree
+    // entries of a long history cost no allocation; strings are made only for new paths.
+    let mut seen_trees: FastSet<(ObjectId, u64)> = FastSet::default();
+    let mut chains: Vec<(String, Vec<Version>)> = Vec::new();
+    let mut chain_of: FastMap<u64, usize> = FastMap::default();
+    let mut seen_versions: FastSet<(ObjectId, usize)> = FastSet::default();
+    let mut buf = Vec::new();
+    for commit in commits {
+        let mut stack = vec![(commit.tree, String::new(), 0u64)];
+        while let Some((tree, prefix, prefix_hash)) = stack.pop() {
+            if !seen_trees.insert((tree, prefix_hash)) {
+                continue;
+            }
+            // A missing tree (shallow boundary, partial clone) ends this branch of the walk.
+            let Ok(entries) = repo.objects.find_tree_iter(&tree, &mut buf) else {
+                continue;
+            };
+            for entry in entries {
+                let Ok(entry) = entry else { break };
+                let hash = path_hash(prefix_hash, entry.filename);
+                let join = || {
+                    let name = entry.filename.to_str_lossy();
+                    if prefix.is_empty() {
+                        name.into_owned()
+                    } else {
+                        format!("{prefix}/{name}")
+                    }
+                };
+                if entry.mode.is_tree() {
+                    let oid = entry.oid.to_owned();
+                    if !seen_trees.contains(&(oid, hash)) {
+                        stack.push((oid, join(), hash));
+                    }
+                } else if entry.mode.is_blob() {
+                    let chain = *chain_of.entry(hash).or_insert_with(|| {
+                        chains.push((join(), Vec::new()));
+                        chains.len() - 1
+                    });
+                    let oid = entry.oid.to_owned();
+                    if seen_versions.insert((oid, chain)) {
+                        let (path, versions) = &mut chains[chain];
+                        versions.push(Version {
+                            blob: oid,
+                            places: vec![Place {
+                                path: path.clone(),
+                                commit: commit.info.clone(),
+                                old: None,
+                            }],
+                        });
+                    }
+                }
+            }
+        }
+    }
+    chains
+}
+
+/// Hash of `prefix/name` from the prefix's hash (0 for the root).
+fn path_hash(prefix: u64, name: &[u8]) -> u64 {
+    let mut h = prefix.rotate_left(5) ^ 0x9e37_79b9_7f4a_7c15;
+    for &b in name {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^ (h >> 29)
+}
+
+type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// A small multiplicative hasher for keys that are object ids and path hashes (already
+/// random-looking); SipHash's DoS resistance buys nothing here and costs a lot.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 /// Jobs for the blobs the commits of `tips` minus `hidden` introduced.
