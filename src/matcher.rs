@@ -47,7 +47,18 @@ pub struct Matcher {
 }
 
 impl Matcher {
+    /// A matcher tuned for large inputs (working trees, histories): the keyword automaton is
+    /// a DFA, about 3x faster per byte than an NFA but a millisecond or two to build.
     pub fn new(rules: Arc<RuleSet>) -> Self {
+        Self::build(rules, AhoCorasickKind::DFA)
+    }
+
+    /// A matcher for a few small inputs (a staged change): cheap to build.
+    pub fn for_small_inputs(rules: Arc<RuleSet>) -> Self {
+        Self::build(rules, AhoCorasickKind::ContiguousNFA)
+    }
+
+    fn build(rules: Arc<RuleSet>, kind: AhoCorasickKind) -> Self {
         let mut keywords: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate() {
@@ -98,7 +109,7 @@ impl Matcher {
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(kind))
             .build(&keywords)
             .expect("keyword automaton within default limits");
         Matcher {

@@ -47,7 +47,10 @@ fn collect(collected: &Collected, found: Vec<Finding>, suppressed: u64) {
 
 pub fn run(settings: &Settings) -> Result<Report, Error> {
     let start = Instant::now();
-    let matcher = Matcher::new(settings.rules.clone());
+    let matcher = match settings.mode {
+        Mode::Staged(_) | Mode::Stdin => Matcher::for_small_inputs(settings.rules.clone()),
+        _ => Matcher::new(settings.rules.clone()),
+    };
     let collected: Collected = Mutex::new((Vec::new(), 0u64));
     let handle = |chunk: Chunk| {
         let (found, suppressed) = scan_chunk(&matcher, &settings.allow, &chunk);
@@ -216,7 +219,7 @@ fn first_occurrences(findings: Vec<Finding>) -> Vec<Finding> {
 
 /// Matches one chunk and applies the filters; returns the findings and the suppressed count.
 pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<Finding>, u64) {
-    let cands = matcher.scan(&chunk.text);
+    let cands = matcher.scan_in(&chunk.text, chunk.added.as_deref());
     if cands.is_empty() {
         return (Vec::new(), 0);
     }
