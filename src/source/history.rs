@@ -503,6 +503,7 @@ where
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Git(format!("cannot start worker threads: {e}")))?;
+    let progress = progress_bar(plan.jobs.iter().map(|j| j.versions().len() as u64).sum());
     pool.install(|| {
         plan.jobs.par_iter().for_each_init(
             || {
@@ -514,6 +515,7 @@ where
                 // Chains: line hashes of the previous readable version.
                 let mut previous: Option<LineSet> = None;
                 for version in job.versions() {
+                    progress.inc(1);
                     let text = match git::read_blob(repo, version.blob, max_size, buf) {
                         Ok(Some(t)) => t,
                         Ok(None) => {
@@ -567,7 +569,24 @@ where
             },
         );
     });
+    progress.finish_and_clear();
     Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise (CI logs, pipes).
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "scanning history {bar:30} {pos}/{len} blobs {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 /// Hashes of a version's lines.
