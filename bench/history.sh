@@ -29,7 +29,8 @@
 #                 applies --exclude to blob paths of the history too.
 #   floor         git -C REPO cat-file --batch-all-objects --unordered --batch > /dev/null
 #                 (every object, inflated and delta-resolved once: the I/O + zlib floor)
-# Peak RSS: one extra run of each under /usr/bin/time -f %M.
+# The scan-secrets binary is copied to a temp dir first, so a rebuild during the run
+# does not mix binaries. Peak RSS: one extra run of each under /usr/bin/time -f %M.
 # The table shows the median wall time, mean CPU time (user+sys) and peak RSS; ratios are
 # computed on medians and on CPU time (CPU time is steadier when the machine is busy).
 # A tool that is not installed is skipped with a message.
@@ -84,6 +85,12 @@ summary="$OUT_DIR/history-summary.tsv"
 : > "$summary"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+if [ "$have_ss" = 1 ]; then
+    # time a private copy: a `cargo build` during the run must not swap binaries between runs
+    cp "$BIN" "$tmp/scan-secrets"
+    echo "== scan-secrets: $BIN (built $(date -r "$BIN" '+%F %T'), timing a copy)"
+    BIN="$tmp/scan-secrets"
+fi
 
 load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
 echo "== $(nproc) cores, load average $load"

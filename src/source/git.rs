@@ -25,8 +25,9 @@ pub fn discover(dir: &Path) -> Result<gix::Repository, Error> {
             dir.display()
         ))
     })?;
-    // Trees and commits are read many times by the walks; keep a modest decoded-object cache.
-    repo.object_cache_size_if_unset(16 << 20);
+    // Every walk reads each tree and blob once: a decoded-object cache would only cost
+    // memory. (Delta bases are cached separately by the pack cache.)
+    repo.object_cache_size(0);
     Ok(repo)
 }
 

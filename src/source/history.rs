@@ -508,7 +508,7 @@ where
         plan.jobs.par_iter().for_each_init(
             || {
                 let mut repo = plan.repo.to_thread_local();
-                repo.object_cache_size_if_unset(16 << 20);
+                repo.object_cache_size(0);
                 (repo, Vec::new())
             },
             |(repo, buf), job| {
