@@ -512,8 +512,9 @@ where
                 (repo, Vec::new())
             },
             |(repo, buf), job| {
-                // Chains: line hashes of the previous readable version.
+                // Chains: line hashes of the previous readable version, and of this one.
                 let mut previous: Option<LineSet> = None;
+                let mut current = LineSet::default();
                 for version in job.versions() {
                     progress.inc(1);
                     let text = match git::read_blob(repo, version.blob, max_size, buf) {
@@ -539,8 +540,10 @@ where
                     stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
                     let added = match job {
                         Job::Chain(_) => {
-                            let (fresh, lines) = new_lines(&text, previous.as_ref());
-                            previous = Some(lines);
+                            let fresh = new_lines(&text, previous.as_ref(), &mut current);
+                            // This version is the next one's predecessor; reuse the old set.
+                            let spare = previous.take().unwrap_or_default();
+                            previous = Some(std::mem::replace(&mut current, spare));
                             vec![fresh]
                         }
                         Job::Diff(_) => version
@@ -594,8 +597,14 @@ type LineSet = HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>;
 
 /// The byte ranges of `text`'s lines that `previous` does not contain (`None` when there is no
 /// previous version: everything counts), and `text`'s own line set.
-fn new_lines(text: &[u8], previous: Option<&LineSet>) -> (Option<Vec<Range<usize>>>, LineSet) {
-    let mut lines = LineSet::default();
+/// `lines` is cleared and refilled (its allocation is reused from version to version).
+fn new_lines(
+    text: &[u8],
+    previous: Option<&LineSet>,
+    lines: &mut LineSet,
+) -> Option<Vec<Range<usize>>> {
+    lines.clear();
+    lines.reserve(memchr::memchr_iter(b'\n', text).count() + 1);
     let mut ranges: Vec<Range<usize>> = Vec::new();
     let mut start = 0;
     while start < text.len() {
@@ -610,7 +619,7 @@ fn new_lines(text: &[u8], previous: Option<&LineSet>) -> (Option<Vec<Range<usize
         }
         start = end;
     }
-    (previous.map(|_| ranges), lines)
+    previous.map(|_| ranges)
 }
 
 /// A fast 64-bit hash of one line (FNV-style over 8-byte words); a collision only costs a
@@ -652,9 +661,11 @@ mod tests {
 
     #[test]
     fn new_lines_against_previous_version() {
-        let (first, set) = new_lines(b"a\nb\nc\n", None);
-        assert!(first.is_none());
-        let (ranges, _) = new_lines(b"a\nX\nb\nc\nY", Some(&set));
+        let mut set = LineSet::default();
+        assert!(new_lines(b"a\nb\nc\n", None, &mut set).is_none());
+        let mut next = LineSet::default();
+        let ranges = new_lines(b"a\nX\nb\nc\nY", Some(&set), &mut next);
         assert_eq!(ranges, Some(vec![2..4, 8..9]));
+        assert_eq!(next.len(), 5);
     }
 }
