@@ -20,7 +20,6 @@ use std::sync::Arc;
 use gix::bstr::ByteSlice;
 use gix::objs::FindExt;
 use gix::ObjectId;
-use rayon::prelude::*;
 
 use super::git::{self, git_err, CommitData, CommitInfo};
 use super::is_binary;
@@ -275,10 +274,26 @@ fn first_introductions(
             }
         }
     }
-    // Longest chains first, so that no thread is left with a long one at the end.
-    chains.sort_by_key(|c| std::cmp::Reverse(c.len()));
-    Ok(chains.into_iter().map(Job::Chain).collect())
+    // A chain is read in order by one thread, so a few very long ones (a changelog with
+    // thousands of versions) would leave the other cores idle at the end. Cut them into
+    // segments; each segment's first version is searched whole, which costs one full read
+    // per segment and reports nothing new (findings keep their earliest commit).
+    let mut jobs: Vec<Job> = Vec::new();
+    for mut chain in chains {
+        while chain.len() > MAX_SEGMENT {
+            let rest = chain.split_off(MAX_SEGMENT);
+            jobs.push(Job::Chain(chain));
+            chain = rest;
+        }
+        jobs.push(Job::Chain(chain));
+    }
+    // Longest first, so that no thread is left with a long one at the end.
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.versions().len()));
+    Ok(jobs)
 }
+
+/// Versions per chain segment (see `first_introductions`).
+const MAX_SEGMENT: usize = 64;
 
 /// The successive blobs of every path in `commits` (oldest first), in order of first sight.
 fn path_versions(repo: &gix::Repository, commits: &[CommitData]) -> Vec<(String, Vec<Version>)> {
@@ -499,78 +514,81 @@ pub fn for_each_blob<F>(
 where
     F: Fn(BlobChunk<'_>) + Sync,
 {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Git(format!("cannot start worker threads: {e}")))?;
     let progress = progress_bar(plan.jobs.iter().map(|j| j.versions().len() as u64).sum());
-    pool.install(|| {
-        plan.jobs.par_iter().for_each_init(
-            || {
+    // Dynamic scheduling, one job at a time, with one repository handle (and pack cache) per
+    // thread for the whole run: chains vary wildly in cost, and a static split left one
+    // core working alone for most of the scan.
+    let next = AtomicU64::new(0);
+    let work = |repo: &mut gix::Repository, buf: &mut Vec<u8>, job: &Job| {
+        // Chains: line hashes of the previous readable version, and of this one.
+        let mut previous: Option<LineSet> = None;
+        let mut current = LineSet::default();
+        for version in job.versions() {
+            progress.inc(1);
+            let text = match git::read_blob(repo, version.blob, max_size, buf) {
+                Ok(Some(t)) => t,
+                Ok(None) => {
+                    stats.skipped_large.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                Err(e) => {
+                    stats.errors.fetch_add(1, Ordering::Relaxed);
+                    eprintln!(
+                        "scan-secrets: {e} (at {}); continuing",
+                        version.places[0].path
+                    );
+                    continue;
+                }
+            };
+            if is_binary(&text) {
+                stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            stats.blobs.fetch_add(1, Ordering::Relaxed);
+            stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+            let added = match job {
+                Job::Chain(_) => {
+                    let fresh = new_lines(&text, previous.as_ref(), &mut current);
+                    // This version is the next one's predecessor; reuse the old set.
+                    let spare = previous.take().unwrap_or_default();
+                    previous = Some(std::mem::replace(&mut current, spare));
+                    vec![fresh]
+                }
+                Job::Diff(_) => version
+                    .places
+                    .iter()
+                    .map(|p| {
+                        let old = p
+                            .old
+                            .and_then(|o| git::read_blob(repo, o, u64::MAX, buf).ok().flatten())
+                            .unwrap_or_default();
+                        Some(git::added_ranges(&old, &text))
+                    })
+                    .collect(),
+            };
+            if added.iter().all(|a| a.as_ref().is_some_and(Vec::is_empty)) {
+                continue;
+            }
+            visit(BlobChunk {
+                text,
+                places: &version.places,
+                added,
+            });
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| {
                 let mut repo = plan.repo.to_thread_local();
                 repo.object_cache_size(0);
-                (repo, Vec::new())
-            },
-            |(repo, buf), job| {
-                // Chains: line hashes of the previous readable version, and of this one.
-                let mut previous: Option<LineSet> = None;
-                let mut current = LineSet::default();
-                for version in job.versions() {
-                    progress.inc(1);
-                    let text = match git::read_blob(repo, version.blob, max_size, buf) {
-                        Ok(Some(t)) => t,
-                        Ok(None) => {
-                            stats.skipped_large.fetch_add(1, Ordering::Relaxed);
-                            continue;
-                        }
-                        Err(e) => {
-                            stats.errors.fetch_add(1, Ordering::Relaxed);
-                            eprintln!(
-                                "scan-secrets: {e} (at {}); continuing",
-                                version.places[0].path
-                            );
-                            continue;
-                        }
-                    };
-                    if is_binary(&text) {
-                        stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
-                        continue;
-                    }
-                    stats.blobs.fetch_add(1, Ordering::Relaxed);
-                    stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
-                    let added = match job {
-                        Job::Chain(_) => {
-                            let fresh = new_lines(&text, previous.as_ref(), &mut current);
-                            // This version is the next one's predecessor; reuse the old set.
-                            let spare = previous.take().unwrap_or_default();
-                            previous = Some(std::mem::replace(&mut current, spare));
-                            vec![fresh]
-                        }
-                        Job::Diff(_) => version
-                            .places
-                            .iter()
-                            .map(|p| {
-                                let old = p
-                                    .old
-                                    .and_then(|o| {
-                                        git::read_blob(repo, o, u64::MAX, buf).ok().flatten()
-                                    })
-                                    .unwrap_or_default();
-                                Some(git::added_ranges(&old, &text))
-                            })
-                            .collect(),
-                    };
-                    if added.iter().all(|a| a.as_ref().is_some_and(Vec::is_empty)) {
-                        continue;
-                    }
-                    visit(BlobChunk {
-                        text,
-                        places: &version.places,
-                        added,
-                    });
+                let mut buf = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    let Some(job) = plan.jobs.get(i) else { break };
+                    work(&mut repo, &mut buf, job);
                 }
-            },
-        );
+            });
+        }
     });
     progress.finish_and_clear();
     Ok(())
