@@ -28,7 +28,21 @@ pub fn discover(dir: &Path) -> Result<gix::Repository, Error> {
     // Every walk reads each tree and blob once: a decoded-object cache would only cost
     // memory. (Delta bases are cached separately by the pack cache.)
     repo.object_cache_size(0);
+    limit_pack_cache(&mut repo);
     Ok(repo)
+}
+
+/// Delta bases kept per repository handle. gix defaults to 96 MiB per handle; reading each
+/// path's versions in order needs far less, and a history scan holds one handle per thread.
+const PACK_CACHE_BYTES: usize = 24 << 20;
+
+/// Caps the delta-base cache of `repo` (and of handles derived from it).
+pub fn limit_pack_cache(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::new(
+            PACK_CACHE_BYTES,
+        ))
+    });
 }
 
 /// Metadata of the commit a history finding is attributed to.

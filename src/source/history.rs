@@ -581,6 +581,7 @@ where
             scope.spawn(|| {
                 let mut repo = plan.repo.to_thread_local();
                 repo.object_cache_size(0);
+                git::limit_pack_cache(&mut repo);
                 let mut buf = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as usize;
