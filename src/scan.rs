@@ -12,8 +12,8 @@ use crate::error::Error;
 use crate::filter::{self, allowlist::Allowlist};
 use crate::finding::{fingerprint, Finding, Location, Origin};
 use crate::matcher::{Candidate, Matcher};
-use crate::source::history::{self, BlobStats};
-use crate::source::{self, worktree::WalkStats, Chunk};
+use crate::source::history;
+use crate::source::{self, Chunk, Stats};
 
 /// Everything the reporters need; they compute nothing themselves.
 #[derive(Debug, Default)]
@@ -56,7 +56,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         let (found, suppressed) = scan_chunk(&matcher, &settings.allow, &chunk);
         collect(&collected, found, suppressed);
     };
-    let stats = WalkStats::default();
+    let stats = Stats::default();
     let mut commits = None;
     match &settings.mode {
         Mode::Files(paths) => source::worktree::walk(paths, settings, &stats, handle),
@@ -95,12 +95,11 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                 );
             }
             commits = Some(plan.commits);
-            let blob_stats = BlobStats::default();
             history::for_each_blob(
                 &plan,
                 settings.max_file_size,
                 settings.threads,
-                &blob_stats,
+                &stats,
                 |blob| {
                     // Search only where some place has lines that count.
                     let only = union(&blob.added);
@@ -133,21 +132,6 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                     collect(&collected, found, suppressed);
                 },
             )?;
-            stats
-                .files
-                .store(blob_stats.blobs.into_inner(), Ordering::Relaxed);
-            stats
-                .bytes
-                .store(blob_stats.bytes.into_inner(), Ordering::Relaxed);
-            stats
-                .skipped_large
-                .store(blob_stats.skipped_large.into_inner(), Ordering::Relaxed);
-            stats
-                .skipped_binary
-                .store(blob_stats.skipped_binary.into_inner(), Ordering::Relaxed);
-            stats
-                .errors
-                .store(blob_stats.errors.into_inner(), Ordering::Relaxed);
         }
     }
     let (mut findings, suppressed) = collected.into_inner().unwrap_or_else(|p| p.into_inner());

@@ -2,18 +2,9 @@
 //! stash), each finding attributed to the earliest commit that introduced its blob at its path;
 //! `--since` / `--range` restrict the scan to the lines those commits added.
 
-use crate::common::{fake, git_in, github_token, history_summary, TestRepo, ALNUM};
-
-type Row = (String, String, u64, u64, String);
-
-fn rows(v: &[(&str, &str, u64, u64, &str)]) -> Vec<Row> {
-    v.iter()
-        .map(|(r, f, l, c, id)| (r.to_string(), f.to_string(), *l, *c, id.to_string()))
-        .collect()
-}
-
-const GH: &str = "github-pat-classic";
-const STRIPE: &str = "stripe-secret-key";
+use crate::common::{
+    fake, git_in, github_token, history_rows as rows, history_summary, TestRepo, ALNUM, GH, STRIPE,
+};
 
 /// `TOKEN = "<ghp>"` on line 3: the token is at column 10.
 fn config_with(token: &str) -> String {

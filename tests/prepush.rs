@@ -1,17 +1,8 @@
 //! `--pre-push`: reads git's pre-push lines on stdin and scans exactly the commits being pushed.
 
-use crate::common::{fake, github_token, history_summary, TestRepo, ALNUM, ZERO_ID};
-
-type Row = (String, String, u64, u64, String);
-
-fn rows(v: &[(&str, &str, u64, u64, &str)]) -> Vec<Row> {
-    v.iter()
-        .map(|(r, f, l, c, id)| (r.to_string(), f.to_string(), *l, *c, id.to_string()))
-        .collect()
-}
-
-const GH: &str = "github-pat-classic";
-const STRIPE: &str = "stripe-secret-key";
+use crate::common::{
+    fake, github_token, history_rows as rows, history_summary, TestRepo, ALNUM, GH, STRIPE, ZERO_ID,
+};
 
 fn env_with(token: &str) -> String {
     format!("GITHUB_TOKEN={token}\n")

@@ -22,7 +22,7 @@ use gix::objs::FindExt;
 use gix::ObjectId;
 
 use super::git::{self, git_err, CommitData, CommitInfo};
-use super::is_binary;
+use super::{is_binary, Stats};
 use crate::error::Error;
 
 /// Which commits to take.
@@ -86,15 +86,6 @@ pub struct Plan {
     pub jobs: Vec<Job>,
     pub commits: usize,
     pub shallow: bool,
-}
-
-#[derive(Debug, Default)]
-pub struct BlobStats {
-    pub blobs: AtomicU64,
-    pub bytes: AtomicU64,
-    pub skipped_large: AtomicU64,
-    pub skipped_binary: AtomicU64,
-    pub errors: AtomicU64,
 }
 
 pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, Error> {
@@ -508,7 +499,7 @@ pub fn for_each_blob<F>(
     plan: &Plan,
     max_size: u64,
     threads: usize,
-    stats: &BlobStats,
+    stats: &Stats,
     visit: F,
 ) -> Result<(), Error>
 where
@@ -544,7 +535,7 @@ where
                 stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
-            stats.blobs.fetch_add(1, Ordering::Relaxed);
+            stats.files.fetch_add(1, Ordering::Relaxed);
             stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
             let added = match job {
                 Job::Chain(_) => {

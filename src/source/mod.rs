@@ -7,6 +7,7 @@ pub mod stdin;
 pub mod worktree;
 
 use std::ops::Range;
+use std::sync::atomic::AtomicU64;
 
 use crate::finding::Origin;
 
@@ -24,4 +25,15 @@ pub struct Chunk {
 /// Git's test: a NUL byte in the first 8 KiB means binary.
 pub fn is_binary(text: &[u8]) -> bool {
     memchr::memchr(0, &text[..text.len().min(8192)]).is_some()
+}
+
+/// Counters the summary line reports, shared by every source's worker threads (`files`
+/// counts blobs for git scans).
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub files: AtomicU64,
+    pub bytes: AtomicU64,
+    pub skipped_large: AtomicU64,
+    pub skipped_binary: AtomicU64,
+    pub errors: AtomicU64,
 }

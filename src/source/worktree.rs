@@ -5,27 +5,17 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{is_binary, Chunk};
+use super::{is_binary, Chunk, Stats};
 use crate::config::Settings;
 use crate::finding::Origin;
 
-/// Counters the summary line reports.
-#[derive(Debug, Default)]
-pub struct WalkStats {
-    pub files: AtomicU64,
-    pub bytes: AtomicU64,
-    pub skipped_large: AtomicU64,
-    pub skipped_binary: AtomicU64,
-    pub errors: AtomicU64,
-}
-
 /// Walks `paths` on `settings.threads` threads and calls `visit` for every text file. `visit`
 /// runs on the walker threads; per-file errors are printed and counted, the walk continues.
-pub fn walk<F>(paths: &[std::path::PathBuf], settings: &Settings, stats: &WalkStats, visit: F)
+pub fn walk<F>(paths: &[std::path::PathBuf], settings: &Settings, stats: &Stats, visit: F)
 where
     F: Fn(Chunk) + Sync,
 {
@@ -96,7 +86,7 @@ where
     });
 }
 
-fn report_error(stats: &WalkStats, msg: &str) {
+fn report_error(stats: &Stats, msg: &str) {
     stats.errors.fetch_add(1, Ordering::Relaxed);
     eprintln!("scan-secrets: {}", crate::finding::sanitize(msg));
 }

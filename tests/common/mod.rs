@@ -279,3 +279,15 @@ pub fn history_summary(findings: &[serde_json::Value]) -> Vec<(String, String, u
         })
         .collect()
 }
+
+/// Rule ids the git-mode tests plant.
+pub const GH: &str = "github-pat-classic";
+pub const STRIPE: &str = "stripe-secret-key";
+
+/// Expected `(rule, file, line, column, commit)` rows, compared with `history_summary`.
+#[allow(dead_code)]
+pub fn history_rows(v: &[(&str, &str, u64, u64, &str)]) -> Vec<(String, String, u64, u64, String)> {
+    v.iter()
+        .map(|(r, f, l, c, id)| (r.to_string(), f.to_string(), *l, *c, id.to_string()))
+        .collect()
+}
