@@ -3,27 +3,13 @@
 //! `--since` / `--range` restrict the scan to the lines those commits added.
 
 use crate::common::{
-    fake, git_in, github_token, history_rows as rows, history_summary, TestRepo, ALNUM, GH, STRIPE,
+    day, env_with, fake, git_in, github_token, history_rows as rows, history_summary, stripe_env,
+    TestRepo, GH, STRIPE,
 };
 
 /// `TOKEN = "<ghp>"` on line 3: the token is at column 10.
 fn config_with(token: &str) -> String {
     format!("import os\nDEBUG = False\nTOKEN = \"{token}\"\n")
-}
-
-/// `GITHUB_TOKEN=<ghp>` on line 1: the token is at column 14.
-fn env_with(token: &str) -> String {
-    format!("GITHUB_TOKEN={token}\n")
-}
-
-/// `STRIPE_SECRET_KEY=<sk_live_>` on line 1: the key is at column 19.
-fn stripe_env(seed: u64) -> String {
-    format!("STRIPE_SECRET_KEY={}\n", fake("sk_live_", ALNUM, 32, seed))
-}
-
-/// `2024-05-0<day>T10:00:00Z`.
-fn day(d: u32) -> String {
-    format!("2024-05-{d:02}T10:00:00Z")
 }
 
 fn more(f: &serde_json::Value) -> u64 {

@@ -1,20 +1,9 @@
 //! `--pre-push`: reads git's pre-push lines on stdin and scans exactly the commits being pushed.
 
 use crate::common::{
-    fake, github_token, history_rows as rows, history_summary, TestRepo, ALNUM, GH, STRIPE, ZERO_ID,
+    day, env_with, github_token, history_rows as rows, history_summary, stripe_env, TestRepo, GH,
+    STRIPE, ZERO_ID,
 };
-
-fn env_with(token: &str) -> String {
-    format!("GITHUB_TOKEN={token}\n")
-}
-
-fn stripe_env(seed: u64) -> String {
-    format!("STRIPE_SECRET_KEY={}\n", fake("sk_live_", ALNUM, 32, seed))
-}
-
-fn day(d: u32) -> String {
-    format!("2024-05-{d:02}T10:00:00Z")
-}
 
 /// A work repository whose `origin` is a bare repository that already has `main` (one commit
 /// with a secret, so that scanning it would show); returns (work, origin, pushed main id).

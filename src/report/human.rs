@@ -91,23 +91,22 @@ fn summary(
     paint: &Paint,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let files = match report.commits {
+    let size = human_bytes(report.bytes);
+    // `3 files (1.2 KiB)` or, for git history, `18 commits (183 blobs, 1.2 MiB)`.
+    let scanned = match report.commits {
         Some(n) => format!(
-            "{} ({})",
+            "{} ({}, {size})",
             plural(n as u64, "commit"),
             plural(report.files, "blob")
         ),
-        None => plural(report.files, "file"),
+        None => format!("{} ({size})", plural(report.files, "file")),
     };
-    let size = human_bytes(report.bytes);
     let secs = report.elapsed.as_secs_f64();
     let line = if report.findings.is_empty() {
-        paint.green(&format!(
-            "No secrets found in {files} ({size}) in {secs:.2}s."
-        ))
+        paint.green(&format!("No secrets found in {scanned} in {secs:.2}s."))
     } else {
         paint.red_bold(&format!(
-            "Found {} in {} in {files} ({size}) in {secs:.2}s.",
+            "Found {} in {} in {scanned} in {secs:.2}s.",
             plural(secrets as u64, "secret"),
             plural(report.findings.len() as u64, "place"),
         ))

@@ -82,21 +82,7 @@ impl TestRepo {
 
     /// Runs a JSON scan with `args` and returns the parsed findings and the exit code.
     pub fn scan_json(&self, args: &[&str]) -> (Vec<serde_json::Value>, i32) {
-        let out = self
-            .cmd()
-            .args(["--format", "json"])
-            .args(args)
-            .output()
-            .unwrap();
-        let code = out.status.code().unwrap();
-        assert!(
-            code != 2,
-            "scan failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-        (v.as_array().unwrap().clone(), code)
+        run_json(self.cmd(), args, None)
     }
 }
 
@@ -290,4 +276,22 @@ pub fn history_rows(v: &[(&str, &str, u64, u64, &str)]) -> Vec<(String, String, 
     v.iter()
         .map(|(r, f, l, c, id)| (r.to_string(), f.to_string(), *l, *c, id.to_string()))
         .collect()
+}
+
+/// `GITHUB_TOKEN=<token>` on line 1: the token is at column 14.
+#[allow(dead_code)]
+pub fn env_with(token: &str) -> String {
+    format!("GITHUB_TOKEN={token}\n")
+}
+
+/// `STRIPE_SECRET_KEY=<sk_live_...>` on line 1: the key is at column 19.
+#[allow(dead_code)]
+pub fn stripe_env(seed: u64) -> String {
+    format!("STRIPE_SECRET_KEY={}\n", fake("sk_live_", ALNUM, 32, seed))
+}
+
+/// `2024-05-<d>T10:00:00Z`, a commit date.
+#[allow(dead_code)]
+pub fn day(d: u32) -> String {
+    format!("2024-05-{d:02}T10:00:00Z")
 }
