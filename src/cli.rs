@@ -24,6 +24,31 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the rotation guide of a provider (no argument: list providers).
     Rotate(RotateArgs),
+    /// Install a git hook that runs the scan (an existing hook is kept and run first).
+    Install(HookArgs),
+    /// Remove the hook `install` wrote and put back the hook it chained.
+    Uninstall(HookArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// Which hook: pre-commit runs `scan-secrets --staged`, pre-push `scan-secrets --pre-push`.
+    #[arg(long, value_enum, default_value = "pre-commit")]
+    pub hook: HookKind,
+    /// The repository (default: the one containing the current directory).
+    #[arg(value_name = "REPO")]
+    pub repo: Option<PathBuf>,
+    /// Instead of a repository: the hooks of git's template directory (`init.templateDir`,
+    /// set to ~/.git-templates if unset), copied into every repository `git init` or
+    /// `git clone` creates from now on.
+    #[arg(long, conflicts_with = "repo")]
+    pub global: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookKind {
+    PreCommit,
+    PrePush,
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +146,8 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,6 +18,7 @@ pub mod error;
 pub mod exit;
 pub mod filter;
 pub mod finding;
+pub mod hook;
 pub mod matcher;
 pub mod report;
 pub mod rules;
@@ -35,6 +36,8 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
     match cli.command {
         Some(Command::Rules(args)) => commands::rules(args),
         Some(Command::Rotate(args)) => commands::rotate(args),
+        Some(Command::Install(args)) => hook::install(args),
+        Some(Command::Uninstall(args)) => hook::uninstall(args),
         None => scan_command(cli.scan),
     }
 }

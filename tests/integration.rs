@@ -5,6 +5,7 @@ mod common;
 mod cli;
 mod config;
 mod history;
+mod hook;
 mod output;
 mod patterns;
 mod prepush;

@@ -159,3 +159,61 @@ fn output_file_flag() {
         serde_json::from_slice(&std::fs::read(repo.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn sarif_is_valid_and_complete() {
+    let (repo, key) = repo_with_key();
+    repo.write("nested dir/app.py", &format!("STRIPE = \"{key}\"\n"));
+    let out = repo
+        .cmd()
+        .args([".", "--format", "sarif", "--show-secrets"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains(&key),
+        "SARIF must never hold a secret in clear"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+
+    let schema_path = crate::common::repo_root().join("tests/data/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the OASIS schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "SARIF schema violations: {errors:#?}");
+
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 1, "one descriptor per rule that fired");
+    assert_eq!(rules[0]["id"], "stripe-secret-key");
+    assert!(rules[0]["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("https://dashboard.stripe.com/apikeys"));
+    assert!(rules[0]["properties"]["security-severity"].is_string());
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(uris, ["nested%20dir/app.py", "pay.env", "pay.env"]);
+    let first = &results[1]["locations"][0]["physicalLocation"];
+    assert_eq!(first["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(first["region"]["startLine"], 1);
+    assert_eq!(first["region"]["startColumn"], 19);
+    assert_eq!(first["region"]["endColumn"], 19 + key.len() as u64);
+    // The same key has the same fingerprint everywhere: alerts survive line moves.
+    let fp: Vec<&serde_json::Value> = results
+        .iter()
+        .map(|r| &r["partialFingerprints"]["secretFingerprint/v1"])
+        .collect();
+    assert!(fp[0].as_str().unwrap().starts_with("v1:"));
+    assert!(fp.iter().all(|f| *f == fp[0]));
+}

@@ -3,6 +3,7 @@
 pub mod human;
 pub mod json;
 pub mod rotation;
+pub mod sarif;
 
 use std::io::Write;
 
@@ -39,5 +40,6 @@ pub fn write(
         Format::Human => human::write(report, view, out),
         Format::Json => json::write(report, view, out, false),
         Format::Jsonl => json::write(report, view, out, true),
+        Format::Sarif => sarif::write(report, view, out),
     }
 }

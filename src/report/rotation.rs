@@ -36,3 +36,34 @@ pub fn render(p: &Provider, indent: &str) -> String {
     }
     s
 }
+
+/// The same guide in Markdown (SARIF `help.markdown`, job summaries).
+pub fn render_markdown(p: &Provider) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "**How to rotate a leaked {} credential**\n", p.name);
+    let _ = writeln!(s, "Revoke or roll it at <{}>.\n", p.rotation.revoke_url);
+    for (i, step) in p.rotation.steps.iter().enumerate() {
+        let _ = writeln!(s, "{}. {step}", i + 1);
+    }
+    if !p
+        .rotation
+        .steps
+        .iter()
+        .any(|step| step.contains(&p.env_var))
+    {
+        let _ = writeln!(
+            s,
+            "{}. Store the new value in `{}` (a secret manager or a git-ignored .env), never in the code.",
+            p.rotation.steps.len() + 1,
+            p.env_var
+        );
+    }
+    let _ = writeln!(s, "\n{HISTORY_NOTE}");
+    if let Some(check) = &p.rotation.abuse_check {
+        let _ = writeln!(s, "\n**Check for abuse:** {check}");
+    }
+    if let Some(docs) = &p.rotation.docs_url {
+        let _ = writeln!(s, "\nDocs: <{docs}>");
+    }
+    s
+}
