@@ -2,6 +2,7 @@
 
 mod common;
 
+mod action;
 mod cli;
 mod config;
 mod history;
