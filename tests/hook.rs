@@ -4,22 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output};
 
-use crate::common::{env_with, git_in, github_token, TestRepo, GH};
+use crate::common::{env_with, git_command, git_in, github_token, TestRepo, GH};
 
 /// Runs `git` in `dir` with the isolated identity of `TestRepo::git`, plus `env`, without
 /// asserting success.
 fn git_run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = StdCommand::new("git");
-    c.args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", dir)
-        .env_remove("SCAN_SECRETS_SKIP")
-        .env("GIT_AUTHOR_NAME", "Test Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.com")
-        .env("GIT_COMMITTER_NAME", "Test Author")
-        .env("GIT_COMMITTER_EMAIL", "author@example.com");
+    let mut c = git_command(dir, args, &[]);
+    // An outer SCAN_SECRETS_SKIP must not leak in; a test may still set it through `env`.
+    c.env_remove("SCAN_SECRETS_SKIP");
     for (k, v) in env {
         c.env(k, v);
     }

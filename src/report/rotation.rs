@@ -15,12 +15,7 @@ pub fn render(p: &Provider, indent: &str) -> String {
     for (i, step) in p.rotation.steps.iter().enumerate() {
         let _ = writeln!(s, "{indent}{}. {step}", i + 1);
     }
-    if !p
-        .rotation
-        .steps
-        .iter()
-        .any(|step| step.contains(&p.env_var))
-    {
+    if !steps_name_env_var(p) {
         let _ = writeln!(
             s,
             "{indent}Store the new value in {} (a secret manager or a git-ignored .env), never in the code.",
@@ -45,12 +40,7 @@ pub fn render_markdown(p: &Provider) -> String {
     for (i, step) in p.rotation.steps.iter().enumerate() {
         let _ = writeln!(s, "{}. {step}", i + 1);
     }
-    if !p
-        .rotation
-        .steps
-        .iter()
-        .any(|step| step.contains(&p.env_var))
-    {
+    if !steps_name_env_var(p) {
         let _ = writeln!(
             s,
             "{}. Store the new value in `{}` (a secret manager or a git-ignored .env), never in the code.",
@@ -66,4 +56,13 @@ pub fn render_markdown(p: &Provider) -> String {
         let _ = writeln!(s, "\nDocs: <{docs}>");
     }
     s
+}
+
+/// Whether the provider's own steps already say which variable to keep the value in (else the
+/// guide adds a line that does).
+fn steps_name_env_var(p: &Provider) -> bool {
+    p.rotation
+        .steps
+        .iter()
+        .any(|step| step.contains(&p.env_var))
 }

@@ -45,26 +45,7 @@ impl TestRepo {
     }
 
     pub fn git(&self, args: &[&str]) -> String {
-        let out = StdCommand::new("git")
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("HOME", self.path())
-            .env("GIT_AUTHOR_NAME", "Test Author")
-            .env("GIT_AUTHOR_EMAIL", "author@example.com")
-            .env("GIT_COMMITTER_NAME", "Test Author")
-            .env("GIT_COMMITTER_EMAIL", "author@example.com")
-            .env("GIT_AUTHOR_DATE", "2024-05-01T10:00:00Z")
-            .env("GIT_COMMITTER_DATE", "2024-05-01T10:00:00Z")
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        git_in(self.path(), args, &[])
     }
 
     /// The real binary, run in this directory, with colours and CI detection neutralised.
@@ -148,6 +129,18 @@ pub const ZERO_ID: &str = "0000000000000000000000000000000000000000";
 /// Runs `git` in `dir` with the same isolated configuration and identity as `TestRepo::git`,
 /// plus `env` (e.g. `GIT_AUTHOR_DATE`); panics if it fails; returns its stdout.
 pub fn git_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = git_command(dir, args, env).output().expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `git ARGS` in `dir` with no user or system config, `HOME` in `dir`, a fixed identity and
+/// date, then `env` on top (e.g. another `GIT_AUTHOR_DATE`).
+pub fn git_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> StdCommand {
     let mut c = StdCommand::new("git");
     c.args(args)
         .current_dir(dir)
@@ -163,13 +156,7 @@ pub fn git_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    c
 }
 
 impl TestRepo {
