@@ -103,7 +103,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                 |blob| {
                     // Search only where some place has lines that count.
                     let only = union(&blob.added);
-                    let cands = matcher.scan_in(&blob.text, only.as_deref());
+                    let cands = matcher.scan_in(blob.text, only.as_deref());
                     if cands.is_empty() {
                         return;
                     }
@@ -120,7 +120,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                         let (f, s) = findings_for(
                             &matcher,
                             &cands,
-                            &blob.text,
+                            blob.text,
                             origin,
                             Some(&place.path),
                             added.as_deref(),

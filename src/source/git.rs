@@ -67,6 +67,7 @@ impl CommitInfo {
 
 /// Decoded essentials of one commit.
 pub struct CommitData {
+    pub id: ObjectId,
     pub tree: ObjectId,
     pub parents: Vec<ObjectId>,
     pub info: Arc<CommitInfo>,
@@ -81,6 +82,17 @@ pub fn read_commit(
         .objects
         .find_commit(&id, buf)
         .map_err(|e| git_err(format!("commit {id}"), e))?;
+    Ok(commit_data(id, &commit))
+}
+
+/// Decodes commit `id` from its raw bytes.
+pub fn parse_commit(id: ObjectId, data: &[u8]) -> Result<CommitData, Error> {
+    let commit = gix::objs::CommitRef::from_bytes(data, id.kind())
+        .map_err(|e| git_err(format!("commit {id}"), e))?;
+    Ok(commit_data(id, &commit))
+}
+
+fn commit_data(id: ObjectId, commit: &gix::objs::CommitRef<'_>) -> CommitData {
     let (author, time) = match commit.author() {
         Ok(sig) => (
             format!("{} <{}>", sig.name, sig.email),
@@ -89,7 +101,8 @@ pub fn read_commit(
         Err(_) => (String::from("unknown"), 0),
     };
     let subject = commit.message().summary().to_str_lossy().into_owned();
-    Ok(CommitData {
+    CommitData {
+        id,
         tree: commit.tree(),
         parents: commit.parents().collect(),
         info: Arc::new(CommitInfo {
@@ -99,7 +112,7 @@ pub fn read_commit(
             date: rfc3339(time),
             subject: crate::finding::sanitize(&subject),
         }),
-    })
+    }
 }
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -233,7 +246,7 @@ pub fn diff_trees(
 }
 
 /// The blob's bytes, or `None` when it is larger than `max` (checked on the header, before
-/// decompressing).
+/// decompressing). `buf` is scratch space; its allocation may be handed over as the result.
 pub fn read_blob(
     repo: &gix::Repository,
     id: ObjectId,
@@ -246,11 +259,27 @@ pub fn read_blob(
     if header.size() > max {
         return Ok(None);
     }
-    let blob = repo
-        .objects
-        .find_blob(&id, buf)
-        .map_err(|e| git_err(format!("blob {id}"), e))?;
-    Ok(Some(blob.data.to_vec()))
+    let (at, len) = {
+        let blob = repo
+            .objects
+            .find_blob(&id, buf)
+            .map_err(|e| git_err(format!("blob {id}"), e))?;
+        (blob.data.as_ptr() as usize, blob.data.len())
+    };
+    // The blob lies in `buf` (at its start for packed objects, after the header for loose
+    // ones): hand the buffer over instead of copying it.
+    let start = at.wrapping_sub(buf.as_ptr() as usize);
+    if start.checked_add(len).is_none_or(|end| end > buf.len()) {
+        // Not in `buf` after all (no such store today): read it again and copy.
+        let blob = repo
+            .objects
+            .find_blob(&id, buf)
+            .map_err(|e| git_err(format!("blob {id}"), e))?;
+        return Ok(Some(blob.data.to_vec()));
+    }
+    buf.truncate(start + len);
+    buf.drain(..start);
+    Ok(Some(std::mem::take(buf)))
 }
 
 /// Byte ranges of `new` holding lines that are not in `old` (a line diff).

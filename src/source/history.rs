@@ -1,11 +1,14 @@
 //! `--history`, `--since`, `--range`, `--pre-push`: blobs of commits, each unique blob read
 //! once, with the places (path, commit) it was introduced at.
 //!
-//! Full history: walk the commits of every ref (branches, tags, remote-tracking refs, stash)
-//! oldest first and their trees, visiting each (tree, path) once, to learn for every blob the
-//! first commit that introduced it at each path. No blob content is read for that. Then read
-//! each unique blob once, in parallel, grouped by path so that consecutive versions of a file
-//! (which git stores as delta chains) hit the object cache.
+//! Full history: read the commits of every ref (branches, tags, remote-tracking refs, stash)
+//! and diff each commit's tree against its first parent's, newest commit first, to learn for
+//! every path the blobs it held and the first commit that had each. No blob content is read
+//! for that. Then read each path's versions in order, in parallel, searching only the lines a
+//! version adds to the one before.
+//!
+//! Objects come from `pack::Reader`, which keeps the delta bases it decodes, so walking
+//! history decodes most objects about once.
 //!
 //! Ranges: few commits, so diff each commit's tree against its parents and keep the blobs
 //! that are new at their path, with the parent's blob to compute the added lines from.
@@ -18,10 +21,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use gix::bstr::ByteSlice;
-use gix::objs::FindExt;
 use gix::ObjectId;
 
 use super::git::{self, git_err, CommitData, CommitInfo};
+use super::pack::{Packs, Reader};
 use super::{is_binary, Stats};
 use crate::error::Error;
 
@@ -76,13 +79,14 @@ impl Job {
 /// A blob's content with its places; `added[i]` is `Some(ranges)` for places that only count
 /// added lines.
 pub struct BlobChunk<'a> {
-    pub text: Vec<u8>,
+    pub text: &'a [u8],
     pub places: &'a [Place],
     pub added: Vec<Option<Vec<Range<usize>>>>,
 }
 
 pub struct Plan {
     repo: gix::ThreadSafeRepository,
+    packs: Packs,
     pub jobs: Vec<Job>,
     pub commits: usize,
     pub shallow: bool,
@@ -90,12 +94,13 @@ pub struct Plan {
 
 pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, Error> {
     let repo = git::discover(dir)?;
+    let packs = Packs::open(&repo);
     let shallow = repo.is_shallow().unwrap_or(false);
     let (commits, jobs) = match selection {
         Selection::All => {
             let tips = all_ref_tips(&repo)?;
-            let commits = walk(&repo, &tips, &[])?;
-            let jobs = first_introductions(&repo, &commits, threads)?;
+            let commits = walk_all(&repo, &packs, &tips)?;
+            let jobs = first_introductions(&repo, &packs, &commits, threads)?;
             (commits.len(), jobs)
         }
         Selection::Since(rev) => {
@@ -113,8 +118,11 @@ pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, E
         }
         Selection::PrePush => pre_push_jobs(&repo)?,
     };
+    // The trees and commits read for the plan are not read again.
+    packs.release_pages();
     Ok(Plan {
         repo: repo.into_sync(),
+        packs,
         jobs,
         commits,
         shallow,
@@ -177,13 +185,41 @@ fn walk(
     Ok(topo_order(commits))
 }
 
+/// Every commit reachable from `tips`, parents before children. Commits that are missing
+/// (beyond a shallow clone's boundary) end the walk there.
+fn walk_all(
+    repo: &gix::Repository,
+    packs: &Packs,
+    tips: &[ObjectId],
+) -> Result<Vec<CommitData>, Error> {
+    let mut reader = packs.reader(repo.clone(), COMMIT_CACHE_BYTES);
+    let mut seen: FastSet<ObjectId> = FastSet::default();
+    let mut queue: Vec<ObjectId> = tips.to_vec();
+    let mut buf = Vec::new();
+    let mut commits = Vec::new();
+    while let Some(id) = queue.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        match reader.find(&id, &mut buf)? {
+            Some(gix::objs::Kind::Commit) => {}
+            Some(kind) => return Err(Error::Git(format!("object {id} is a {kind}, not a commit"))),
+            None => continue,
+        }
+        let commit = git::parse_commit(id, &buf)?;
+        queue.extend(commit.parents.iter().filter(|p| !seen.contains(*p)));
+        commits.push(commit);
+    }
+    Ok(topo_order(commits))
+}
+
+/// Decoded objects kept while walking commits (commits are rarely deltified).
+const COMMIT_CACHE_BYTES: usize = 4 << 20;
+
 /// Orders commits parents-first (by generation within the set), then by time.
 fn topo_order(commits: Vec<CommitData>) -> Vec<CommitData> {
-    let index: HashMap<ObjectId, usize> = commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (oid_of(c), i))
-        .collect();
+    let index: HashMap<ObjectId, usize> =
+        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut generation = vec![0u32; commits.len()];
     let mut done = vec![false; commits.len()];
     for start in 0..commits.len() {
@@ -219,29 +255,38 @@ fn topo_order(commits: Vec<CommitData>) -> Vec<CommitData> {
     order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
-fn oid_of(c: &CommitData) -> ObjectId {
-    ObjectId::from_hex(c.info.id.as_bytes()).expect("commit ids are hex")
-}
-
 /// For every path reachable from `commits` (oldest first), the successive blobs it held, each
-/// at the first commit that had it there. Each (tree, path) is visited once; no blob content
-/// is read.
+/// at the first commit that had it there. No blob content is read for that.
 ///
-/// The commits are split into consecutive slices walked on `threads` threads (each slice
-/// re-reads only the trees its first commit shares with the slice before), then the per-path
-/// chains are concatenated in commit order.
+/// Each commit's tree is diffed against its first parent's: entries whose bytes are equal in
+/// both (the vast majority: one commit changes a few files) are skipped without hashing or
+/// lookups, and only changed subtrees are entered. A blob new at a path relative to the first
+/// parent is recorded with the commit's index; the earliest record of each (path, blob) is the
+/// first commit that had it (that commit's first parent, being earlier, did not).
+///
+/// Commits are walked newest first: git deltifies older versions of a tree against newer
+/// ones, so in that order each tree is one delta away from one just decoded (in the pack
+/// cache), where oldest-first order would re-inflate whole delta chains. The commits are split
+/// into consecutive slices walked on `threads` threads.
 fn first_introductions(
     repo: &gix::Repository,
+    packs: &Packs,
     commits: &[CommitData],
     threads: usize,
 ) -> Result<Vec<Job>, Error> {
-    let per = commits.len().div_ceil(threads.max(1)).max(1);
-    let parts: Vec<Vec<(String, Vec<Version>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = commits
+    let tree_of: FastMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
+    let order = descent_order(commits);
+    let per = order.len().div_ceil(threads.max(1)).max(1);
+    let parts: Vec<PathRecords> = std::thread::scope(|scope| {
+        let handles: Vec<_> = order
             .chunks(per)
             .map(|slice| {
                 let repo = repo.clone();
-                scope.spawn(move || path_versions(&repo, slice))
+                let tree_of = &tree_of;
+                scope.spawn(move || {
+                    let mut reader = packs.reader(repo, TREE_CACHE_BYTES);
+                    path_records(&mut reader, commits, slice, tree_of)
+                })
             })
             .collect();
         handles
@@ -249,28 +294,41 @@ fn first_introductions(
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let mut chains: Vec<Vec<Version>> = Vec::new();
+    // Per path: (commit index, blob) records from all slices, earliest first, one per blob.
     let mut chain_of: HashMap<String, usize> = HashMap::new();
-    let mut seen: HashSet<(ObjectId, usize)> = HashSet::new();
+    let mut chains: Vec<(String, Vec<(u32, ObjectId)>)> = Vec::new();
     for part in parts {
-        for (path, versions) in part {
-            let chain = *chain_of.entry(path).or_insert_with(|| {
-                chains.push(Vec::new());
+        for (path, records) in part.paths.into_iter().zip(part.records) {
+            let i = *chain_of.entry(path).or_insert_with_key(|path| {
+                chains.push((path.clone(), Vec::new()));
                 chains.len() - 1
             });
-            for v in versions {
-                if seen.insert((v.blob, chain)) {
-                    chains[chain].push(v);
-                }
-            }
+            chains[i].1.extend(records);
         }
     }
-    // A chain is read in order by one thread, so a few very long ones (a changelog with
-    // thousands of versions) would leave the other cores idle at the end. Cut them into
-    // segments; each segment's first version is searched whole, which costs one full read
-    // per segment and reports nothing new (findings keep their earliest commit).
+    drop(chain_of);
     let mut jobs: Vec<Job> = Vec::new();
-    for mut chain in chains {
+    let mut seen: FastSet<ObjectId> = FastSet::default();
+    for (path, mut records) in chains {
+        records.sort_unstable_by_key(|&(commit, _)| commit);
+        seen.clear();
+        let mut chain: Vec<Version> = Vec::new();
+        for (commit, blob) in records {
+            if seen.insert(blob) {
+                chain.push(Version {
+                    blob,
+                    places: vec![Place {
+                        path: path.clone(),
+                        commit: commits[commit as usize].info.clone(),
+                        old: None,
+                    }],
+                });
+            }
+        }
+        // A chain is read in order by one thread, so a few very long ones (a changelog with
+        // thousands of versions) would leave the other cores idle at the end. Cut them into
+        // segments; each segment's first version is searched whole, which costs one full read
+        // per segment and reports nothing new (findings keep their earliest commit).
         while chain.len() > MAX_SEGMENT {
             let rest = chain.split_off(MAX_SEGMENT);
             jobs.push(Job::Chain(chain));
@@ -286,63 +344,267 @@ fn first_introductions(
 /// Versions per chain segment (see `first_introductions`).
 const MAX_SEGMENT: usize = 64;
 
-/// The successive blobs of every path in `commits` (oldest first), in order of first sight.
-fn path_versions(repo: &gix::Repository, commits: &[CommitData]) -> Vec<(String, Vec<Version>)> {
-    // Paths are identified by a hash built entry by entry, so that the millions of tree
-    // entries of a long history cost no allocation; strings are made only for new paths.
-    let mut seen_trees: FastSet<(ObjectId, u64)> = FastSet::default();
-    let mut chains: Vec<(String, Vec<Version>)> = Vec::new();
-    let mut chain_of: FastMap<u64, usize> = FastMap::default();
-    let mut seen_versions: FastSet<(ObjectId, usize)> = FastSet::default();
-    let mut buf = Vec::new();
-    for commit in commits {
-        let mut stack = vec![(commit.tree, String::new(), 0u64)];
-        while let Some((tree, prefix, prefix_hash)) = stack.pop() {
-            if !seen_trees.insert((tree, prefix_hash)) {
+/// What one slice of commits introduced: `records[i]` lists the (commit index, blob) pairs new
+/// at `paths[i]`.
+#[derive(Default)]
+struct PathRecords {
+    paths: Vec<String>,
+    records: Vec<Vec<(u32, ObjectId)>>,
+}
+
+/// The (path, blob) pairs each commit of `commits` named in `order` introduced relative to
+/// its first parent.
+fn path_records(
+    reader: &mut Reader<'_>,
+    commits: &[CommitData],
+    order: &[u32],
+    tree_of: &FastMap<ObjectId, ObjectId>,
+) -> PathRecords {
+    // Paths are identified by a hash built entry by entry, so that tree entries cost no
+    // allocation; strings are made only for new paths.
+    let mut out = PathRecords::default();
+    let mut path_of: FastMap<u64, usize> = FastMap::default();
+    let hash_len = reader.repo().object_hash().len_in_bytes();
+    let (mut new_buf, mut old_buf) = (Vec::new(), Vec::new());
+    let mut stack = Vec::new();
+    for &index in order {
+        let commit = &commits[index as usize];
+        let parent_tree = commit.parents.first().and_then(|p| tree_of.get(p)).copied();
+        stack.push((parent_tree, commit.tree, String::new(), 0u64));
+        while let Some((old, new, prefix, prefix_hash)) = stack.pop() {
+            if old == Some(new) {
                 continue;
             }
             // A missing tree (shallow boundary, partial clone) ends this branch of the walk.
-            let Ok(entries) = repo.objects.find_tree_iter(&tree, &mut buf) else {
+            let Some(new_data) = read_raw_tree(reader, &new, &mut new_buf) else {
                 continue;
             };
-            for entry in entries {
-                let Ok(entry) = entry else { break };
-                let hash = path_hash(prefix_hash, entry.filename);
+            let old_data = old
+                .and_then(|o| read_raw_tree(reader, &o, &mut old_buf))
+                .unwrap_or_default();
+            for Change { entry, old_tree } in TreeDiff::new(old_data, new_data, hash_len) {
+                let Ok(oid) = ObjectId::try_from(entry.oid) else {
+                    continue;
+                };
+                let hash = path_hash(prefix_hash, entry.name);
                 let join = || {
-                    let name = entry.filename.to_str_lossy();
+                    let name = entry.name.to_str_lossy();
                     if prefix.is_empty() {
                         name.into_owned()
                     } else {
                         format!("{prefix}/{name}")
                     }
                 };
-                if entry.mode.is_tree() {
-                    let oid = entry.oid.to_owned();
-                    if !seen_trees.contains(&(oid, hash)) {
-                        stack.push((oid, join(), hash));
-                    }
-                } else if entry.mode.is_blob() {
-                    let chain = *chain_of.entry(hash).or_insert_with(|| {
-                        chains.push((join(), Vec::new()));
-                        chains.len() - 1
+                if entry.is_tree() {
+                    stack.push((old_tree, oid, join(), hash));
+                } else if entry.is_blob() {
+                    let p = *path_of.entry(hash).or_insert_with(|| {
+                        out.paths.push(join());
+                        out.records.push(Vec::new());
+                        out.paths.len() - 1
                     });
-                    let oid = entry.oid.to_owned();
-                    if seen_versions.insert((oid, chain)) {
-                        let (path, versions) = &mut chains[chain];
-                        versions.push(Version {
-                            blob: oid,
-                            places: vec![Place {
-                                path: path.clone(),
-                                commit: commit.info.clone(),
-                                old: None,
-                            }],
-                        });
+                    out.records[p].push((index, oid));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The raw bytes of tree `id`, or `None` when it is missing or not a tree.
+fn read_raw_tree<'b>(
+    reader: &mut Reader<'_>,
+    id: &ObjectId,
+    buf: &'b mut Vec<u8>,
+) -> Option<&'b [u8]> {
+    match reader.find(id, buf) {
+        Ok(Some(gix::objs::Kind::Tree)) => Some(buf),
+        _ => None,
+    }
+}
+
+/// The blob's bytes, or `None` when it is larger than `max` (checked on the header, before
+/// decompressing). `buf`'s allocation is handed over as the result.
+fn read_blob(
+    reader: &mut Reader<'_>,
+    id: ObjectId,
+    max: u64,
+    buf: &mut Vec<u8>,
+) -> Result<Option<Vec<u8>>, Error> {
+    if reader.size(&id)? > max {
+        return Ok(None);
+    }
+    match reader.find(&id, buf)? {
+        Some(gix::objs::Kind::Blob) => Ok(Some(std::mem::take(buf))),
+        Some(kind) => Err(Error::Git(format!("object {id} is a {kind}, not a blob"))),
+        None => Err(Error::Git(format!("blob {id} is missing"))),
+    }
+}
+
+/// Decoded trees kept per planning thread: a commit's trees are diffed against its parent's,
+/// which were usually decoded for the commit before, and share delta chains with them.
+const TREE_CACHE_BYTES: usize = 16 << 20;
+
+/// Decoded objects kept per thread while reading blobs: whole delta chains of the file being
+/// read, so that each of its versions is one delta away from a cached one.
+const BLOB_CACHE_BYTES: usize = 8 << 20;
+
+/// One entry of a raw tree: `<octal mode> <name>\0<object id>`.
+#[derive(Clone, Copy)]
+struct Entry<'a> {
+    mode: u32,
+    name: &'a [u8],
+    oid: &'a [u8],
+    /// The entry's bytes, to compare entries without parsing them further.
+    raw: &'a [u8],
+}
+
+impl Entry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode & 0o170000 == 0o040000
+    }
+    fn is_blob(&self) -> bool {
+        self.mode & 0o170000 == 0o100000
+    }
+    /// git's tree order: names compared bytewise, a tree's name as if it ended in `/`.
+    fn cmp_order(&self, other: &Entry<'_>) -> std::cmp::Ordering {
+        let n = self.name.len().min(other.name.len());
+        self.name[..n].cmp(&other.name[..n]).then_with(|| {
+            let end = |e: &Entry<'_>| {
+                e.name
+                    .get(n)
+                    .copied()
+                    .unwrap_or(if e.is_tree() { b'/' } else { 0 })
+            };
+            end(self).cmp(&end(other))
+        })
+    }
+}
+
+/// Parses the entry at the start of `data`; `None` at the end or on malformed data.
+fn parse_entry(data: &[u8], hash_len: usize) -> Option<(Entry<'_>, &[u8])> {
+    let space = memchr::memchr(b' ', data)?;
+    let mut mode = 0u32;
+    for &b in &data[..space] {
+        let d = b.wrapping_sub(b'0');
+        if d > 7 || mode > 0o7777777 {
+            return None;
+        }
+        mode = (mode << 3) | u32::from(d);
+    }
+    let nul = space + 1 + memchr::memchr(0, &data[space + 1..])?;
+    let end = nul + 1 + hash_len;
+    if end > data.len() {
+        return None;
+    }
+    let entry = Entry {
+        mode,
+        name: &data[space + 1..nul],
+        oid: &data[nul + 1..end],
+        raw: &data[..end],
+    };
+    Some((entry, &data[end..]))
+}
+
+/// An entry of the new tree that is not byte-identical in the old one, with the old tree's
+/// subtree of the same name (to diff against) when there is one.
+struct Change<'a> {
+    entry: Entry<'a>,
+    old_tree: Option<ObjectId>,
+}
+
+/// The entries of `new` that differ from `old`, by a merge of the two sorted entry lists.
+/// Malformed data ends the list early (the rest of that tree is not walked).
+struct TreeDiff<'a> {
+    old: &'a [u8],
+    new: &'a [u8],
+    hash_len: usize,
+}
+
+impl<'a> TreeDiff<'a> {
+    fn new(old: &'a [u8], new: &'a [u8], hash_len: usize) -> Self {
+        TreeDiff { old, new, hash_len }
+    }
+}
+
+impl<'a> Iterator for TreeDiff<'a> {
+    type Item = Change<'a>;
+
+    fn next(&mut self) -> Option<Change<'a>> {
+        loop {
+            let (entry, new_rest) = parse_entry(self.new, self.hash_len)?;
+            let Some((old_entry, old_rest)) = parse_entry(self.old, self.hash_len) else {
+                self.new = new_rest;
+                return Some(Change {
+                    entry,
+                    old_tree: None,
+                });
+            };
+            match entry.cmp_order(&old_entry) {
+                std::cmp::Ordering::Equal => {
+                    self.new = new_rest;
+                    self.old = old_rest;
+                    if entry.raw == old_entry.raw {
+                        continue;
+                    }
+                    let old_tree = if old_entry.is_tree() {
+                        ObjectId::try_from(old_entry.oid).ok()
+                    } else {
+                        None
+                    };
+                    return Some(Change { entry, old_tree });
+                }
+                // Added in the new tree.
+                std::cmp::Ordering::Less => {
+                    self.new = new_rest;
+                    return Some(Change {
+                        entry,
+                        old_tree: None,
+                    });
+                }
+                // Gone from the new tree.
+                std::cmp::Ordering::Greater => self.old = old_rest,
+            }
+        }
+    }
+}
+
+/// Indices of `commits` (parents-first order) newest first, each commit followed by its
+/// first parent where possible: a depth-first walk down first-parent lines, so that
+/// consecutive commits share most of their trees.
+fn descent_order(commits: &[CommitData]) -> Vec<u32> {
+    let index: FastMap<ObjectId, u32> = commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i as u32))
+        .collect();
+    let mut done = vec![false; commits.len()];
+    let mut post = Vec::with_capacity(commits.len());
+    for start in (0..commits.len() as u32).rev() {
+        let mut stack = vec![(start, false)];
+        while let Some((i, expanded)) = stack.pop() {
+            if done[i as usize] {
+                continue;
+            }
+            if expanded {
+                done[i as usize] = true;
+                post.push(i);
+                continue;
+            }
+            stack.push((i, true));
+            // The first parent is pushed first so that it is finished last: in the reversed
+            // post-order it comes right after its child.
+            for p in &commits[i as usize].parents {
+                if let Some(&pi) = index.get(p) {
+                    if !done[pi as usize] {
+                        stack.push((pi, false));
                     }
                 }
             }
         }
     }
-    chains
+    post.reverse();
+    post
 }
 
 /// Hash of `prefix/name` from the prefix's hash (0 for the root).
@@ -510,13 +772,13 @@ where
     // thread for the whole run: chains vary wildly in cost, and a static split left one
     // core working alone for most of the scan.
     let next = AtomicU64::new(0);
-    let work = |repo: &mut gix::Repository, buf: &mut Vec<u8>, job: &Job| {
-        // Chains: line hashes of the previous readable version, and of this one.
-        let mut previous: Option<LineSet> = None;
-        let mut current = LineSet::default();
+    let work = |reader: &mut Reader<'_>, buf: &mut Vec<u8>, job: &Job| {
+        // Chains: the previous readable version, and a line set reused for each comparison.
+        let mut previous: Option<Vec<u8>> = None;
+        let mut lines = LineSet::default();
         for version in job.versions() {
             progress.inc(1);
-            let text = match git::read_blob(repo, version.blob, max_size, buf) {
+            let text = match read_blob(reader, version.blob, max_size, buf) {
                 Ok(Some(t)) => t,
                 Ok(None) => {
                     stats.skipped_large.fetch_add(1, Ordering::Relaxed);
@@ -533,38 +795,37 @@ where
             };
             if is_binary(&text) {
                 stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
+                *buf = text;
                 continue;
             }
             stats.files.fetch_add(1, Ordering::Relaxed);
             stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
             let added = match job {
-                Job::Chain(_) => {
-                    let fresh = new_lines(&text, previous.as_ref(), &mut current);
-                    // This version is the next one's predecessor; reuse the old set.
-                    let spare = previous.take().unwrap_or_default();
-                    previous = Some(std::mem::replace(&mut current, spare));
-                    vec![fresh]
-                }
+                Job::Chain(_) => vec![new_lines(&text, previous.as_deref(), &mut lines)],
                 Job::Diff(_) => version
                     .places
                     .iter()
                     .map(|p| {
                         let old = p
                             .old
-                            .and_then(|o| git::read_blob(repo, o, u64::MAX, buf).ok().flatten())
+                            .and_then(|o| read_blob(reader, o, u64::MAX, buf).ok().flatten())
                             .unwrap_or_default();
                         Some(git::added_ranges(&old, &text))
                     })
                     .collect(),
             };
-            if added.iter().all(|a| a.as_ref().is_some_and(Vec::is_empty)) {
-                continue;
+            if !added.iter().all(|a| a.as_ref().is_some_and(Vec::is_empty)) {
+                visit(BlobChunk {
+                    text: &text,
+                    places: &version.places,
+                    added,
+                });
             }
-            visit(BlobChunk {
-                text,
-                places: &version.places,
-                added,
-            });
+            // This version is the next one's predecessor; the one before lends its allocation
+            // to the next read.
+            if let Some(old) = previous.replace(text) {
+                *buf = old;
+            }
         }
     };
     std::thread::scope(|scope| {
@@ -573,11 +834,12 @@ where
                 let mut repo = plan.repo.to_thread_local();
                 repo.object_cache_size(0);
                 git::limit_pack_cache(&mut repo);
+                let mut reader = plan.packs.reader(repo, BLOB_CACHE_BYTES);
                 let mut buf = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as usize;
                     let Some(job) = plan.jobs.get(i) else { break };
-                    work(&mut repo, &mut buf, job);
+                    work(&mut reader, &mut buf, job);
                 }
             });
         }
@@ -605,31 +867,96 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
 /// Hashes of a version's lines.
 type LineSet = HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>;
 
-/// The byte ranges of `text`'s lines that `previous` does not contain (`None` when there is no
-/// previous version: everything counts), and `text`'s own line set.
-/// `lines` is cleared and refilled (its allocation is reused from version to version).
+/// The byte ranges of `text`'s lines that `previous` does not have (`None` when there is no
+/// previous version: everything counts). `lines` is scratch space.
+///
+/// Lines in the common prefix and suffix of the two versions (whole lines only) are old
+/// without hashing: a commit usually changes a few lines, and comparing bytes is much cheaper
+/// than hashing every line. In between, a line is new when no line of the previous version's
+/// middle part has its hash. (A line moved from the prefix into the middle counts as new:
+/// that only costs a search.)
+#[allow(clippy::single_range_in_vec_init)] // a list of ranges that has one range
 fn new_lines(
     text: &[u8],
-    previous: Option<&LineSet>,
+    previous: Option<&[u8]>,
     lines: &mut LineSet,
 ) -> Option<Vec<Range<usize>>> {
-    lines.clear();
-    lines.reserve(memchr::memchr_iter(b'\n', text).count() + 1);
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    let mut start = 0;
-    while start < text.len() {
-        let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i + 1);
-        let h = line_hash(&text[start..end]);
-        lines.insert(h);
-        if previous.is_some_and(|p| !p.contains(&h)) {
-            match ranges.last_mut() {
-                Some(last) if last.end == start => last.end = end,
-                _ => ranges.push(start..end),
-            }
-        }
-        start = end;
+    let prev = previous?;
+    let prefix = common_prefix(text, prev);
+    let start = memchr::memrchr(b'\n', &text[..prefix]).map_or(0, |i| i + 1);
+    let room = (text.len() - start).min(prev.len() - start);
+    let suffix = common_suffix(&text[text.len() - room..], &prev[prev.len() - room..]);
+    // The suffix's first whole line starts after the first newline inside it.
+    let tail = text.len() - suffix;
+    let end = match memchr::memchr(b'\n', &text[tail..]) {
+        Some(i) if suffix > 0 => tail + i + 1,
+        _ => text.len(),
+    };
+    let prev_end = prev.len() - (text.len() - end);
+    let (middle, prev_middle) = (&text[start..end], &prev[start..prev_end]);
+    if middle.is_empty() {
+        return Some(Vec::new());
     }
-    previous.map(|_| ranges)
+    if prev_middle.is_empty() {
+        return Some(vec![start..end]);
+    }
+    lines.clear();
+    lines.extend(split_lines(prev_middle).map(|r| line_hash(&prev_middle[r])));
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for r in split_lines(middle) {
+        if lines.contains(&line_hash(&middle[r.clone()])) {
+            continue;
+        }
+        let r = start + r.start..start + r.end;
+        match ranges.last_mut() {
+            Some(last) if last.end == r.start => last.end = r.end,
+            _ => ranges.push(r),
+        }
+    }
+    Some(ranges)
+}
+
+/// The ranges of `text`'s lines, each with its newline.
+fn split_lines(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i + 1);
+        let r = start..end;
+        start = end;
+        Some(r)
+    })
+}
+
+/// Length of the longest common prefix of `a` and `b` (compared in blocks).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Length of the longest common suffix of `a` and `b` (compared in blocks).
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + BLOCK <= n && a[n - i - BLOCK..n - i] == b[n - i - BLOCK..n - i] {
+        i += BLOCK;
+    }
+    while i < n && a[n - i - 1] == b[n - i - 1] {
+        i += 1;
+    }
+    i
 }
 
 /// A fast 64-bit hash of one line (FNV-style over 8-byte words); a collision only costs a
@@ -670,12 +997,39 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn new_lines_against_previous_version() {
         let mut set = LineSet::default();
-        assert!(new_lines(b"a\nb\nc\n", None, &mut set).is_none());
-        let mut next = LineSet::default();
-        let ranges = new_lines(b"a\nX\nb\nc\nY", Some(&set), &mut next);
+        let prev: &[u8] = b"a\nb\nc\n";
+        assert!(new_lines(prev, None, &mut set).is_none());
+        let ranges = new_lines(b"a\nX\nb\nc\nY", Some(prev), &mut set);
         assert_eq!(ranges, Some(vec![2..4, 8..9]));
-        assert_eq!(next.len(), 5);
+        // Unchanged, pure insertion, pure deletion, change in the last line without newline.
+        assert_eq!(new_lines(prev, Some(prev), &mut set), Some(vec![]));
+        assert_eq!(
+            new_lines(b"a\nb\nN\nc\n", Some(prev), &mut set),
+            Some(vec![4..6])
+        );
+        assert_eq!(new_lines(b"a\nc\n", Some(prev), &mut set), Some(vec![]));
+        assert_eq!(
+            new_lines(b"a\nb\ncc", Some(prev), &mut set),
+            Some(vec![4..6])
+        );
+        // A line whose end changed is new even though its start is common.
+        assert_eq!(
+            new_lines(b"a\nbb\nc\n", Some(prev), &mut set),
+            Some(vec![2..5])
+        );
+        // Repeated lines: the suffix must start on a line boundary in both versions.
+        let prev: &[u8] = b"x\nkey=1\nkey=1\n";
+        assert_eq!(
+            new_lines(b"x\nkey=2\nkey=1\n", Some(prev), &mut set),
+            Some(vec![2..8])
+        );
+        assert_eq!(new_lines(b"", Some(prev), &mut set), Some(vec![]));
+        assert_eq!(
+            new_lines(prev, Some(b""), &mut set),
+            Some(vec![0..prev.len()])
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod git;
 pub mod history;
+pub mod pack;
 pub mod staged;
 pub mod stdin;
 pub mod worktree;

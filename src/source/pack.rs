@@ -1,0 +1,461 @@
+//! Objects read straight from the repository's pack files, with a cache that keeps every
+//! delta base decoded on the way.
+//!
+//! gix caches only the object that was asked for, so reading the versions of a tree or file
+//! one by one re-inflates most of each delta chain (git/git's trees sit 13 deltas deep on
+//! average): that was half of a history scan's time. Here every object decoded while resolving
+//! a chain is kept (up to a memory cap), as git does, so that walking history decodes most
+//! objects about once. Anything not found in a pack (loose objects, alternates) is read
+//! through gix.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use gix::objs::Kind;
+use gix::odb::pack;
+use gix::ObjectId;
+
+use crate::error::Error;
+
+use super::git::git_err;
+
+/// The pack files of one repository (index and data), shared by the reading threads.
+pub struct Packs {
+    packs: Vec<(pack::index::File, pack::data::File<Map>, Map)>,
+    /// Bytes inflated since the mapped pages were last released.
+    inflated: AtomicU64,
+}
+
+/// A read-only memory map of a pack, shared with gix's `data::File`.
+#[derive(Clone)]
+struct Map(Arc<memmap2::Mmap>);
+
+impl Deref for Map {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Inflated bytes after which the packs' mapped pages are released (see `release_pages`).
+const RELEASE_EVERY: u64 = 64 << 20;
+
+impl Packs {
+    /// Opens every `objects/pack/*.idx` with its pack. Packs that fail to open are left to gix.
+    pub fn open(repo: &gix::Repository) -> Packs {
+        let dir = repo.common_dir().join("objects").join("pack");
+        let hash = repo.object_hash();
+        let mut packs = Vec::new();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Packs {
+                packs,
+                inflated: AtomicU64::new(0),
+            };
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "idx") {
+                continue;
+            }
+            if let Some(pair) = open_pair(&path, hash) {
+                packs.push(pair);
+            }
+        }
+        // Most objects live in the biggest pack: look there first.
+        packs.sort_by_key(|(index, _, _)| std::cmp::Reverse(index.num_objects()));
+        Packs {
+            packs,
+            inflated: AtomicU64::new(0),
+        }
+    }
+
+    /// Drops the packs' pages from this process's memory map. A history scan reads each part
+    /// of a pack about once, and the pages already read would otherwise stay mapped, counted
+    /// in the process's resident memory, until the end (the whole pack, hundreds of MiB on a
+    /// big repository). They stay in the kernel's page cache: reading them again costs a
+    /// minor page fault, not I/O.
+    pub fn release_pages(&self) {
+        #[cfg(unix)]
+        for (_, _, map) in &self.packs {
+            // SAFETY: the map is a read-only, file-backed mapping that nothing writes to.
+            // MADV_DONTNEED only unmaps its pages from this process; any later access faults
+            // the same bytes back in from the file, so slices into it stay valid and unchanged.
+            let _ = unsafe {
+                map.0
+                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, map.len())
+            };
+        }
+    }
+
+    /// Counts inflated bytes and releases mapped pages every `RELEASE_EVERY` of them.
+    fn count_inflated(&self, bytes: u64) {
+        let before = self.inflated.fetch_add(bytes, Ordering::Relaxed);
+        if before / RELEASE_EVERY != (before + bytes) / RELEASE_EVERY {
+            self.release_pages();
+        }
+    }
+
+    /// A reader with its own cache of `cache_bytes`, falling back to `repo` for objects not in
+    /// these packs.
+    pub fn reader(&self, repo: gix::Repository, cache_bytes: usize) -> Reader<'_> {
+        Reader {
+            packs: self,
+            repo,
+            cache: BaseCache::new(cache_bytes),
+            inflate: gix::zlib::Inflate::default(),
+            delta: Vec::new(),
+            target: Vec::new(),
+        }
+    }
+
+    fn locate(&self, id: &gix::hash::oid) -> Option<(usize, u64)> {
+        self.packs
+            .iter()
+            .enumerate()
+            .find_map(|(n, (index, _, _))| {
+                index.lookup(id).map(|i| (n, index.pack_offset_at_index(i)))
+            })
+    }
+}
+
+fn open_pair(
+    idx: &Path,
+    hash: gix::hash::Kind,
+) -> Option<(pack::index::File, pack::data::File<Map>, Map)> {
+    let index = pack::index::File::at(idx, hash).ok()?;
+    let path = idx.with_extension("pack");
+    let file = std::fs::File::open(&path).ok()?;
+    // SAFETY: as for every reader of git packs (gix, git itself): pack files are immutable
+    // once written; git replaces packs, it never rewrites one in place.
+    let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    let map = Map(Arc::new(map));
+    let data = pack::data::File::from_data(map.clone(), path, hash).ok()?;
+    (data.num_objects() == index.num_objects()).then_some((index, data, map))
+}
+
+/// Longest delta chain followed before the pack is called corrupt (git writes at most 4095).
+const MAX_CHAIN: usize = 10_000;
+
+/// Reads objects for one thread.
+pub struct Reader<'a> {
+    packs: &'a Packs,
+    repo: gix::Repository,
+    cache: BaseCache,
+    inflate: gix::zlib::Inflate,
+    /// Scratch space: the inflated delta, and the object it produces.
+    delta: Vec<u8>,
+    target: Vec<u8>,
+}
+
+impl<'a> Reader<'a> {
+    /// The repository handle behind this reader.
+    pub fn repo(&self) -> &gix::Repository {
+        &self.repo
+    }
+
+    /// The object's size, from its pack entry headers (no decompression beyond the first delta
+    /// header), or through gix when it is not in a pack. Errors when the object is missing.
+    pub fn size(&mut self, id: &ObjectId) -> Result<u64, Error> {
+        if let Some((pack, offset)) = self.packs.locate(id) {
+            let data = &self.packs.packs[pack].1;
+            let header = data
+                .entry(offset)
+                .and_then(|entry| data.decode_header(entry, &mut self.inflate, &|_| Ok(None)));
+            if let Ok(header) = header {
+                return Ok(header.object_size);
+            }
+        }
+        let header = self
+            .repo
+            .find_header(*id)
+            .map_err(|e| git_err(format!("object {id}"), e))?;
+        Ok(header.size())
+    }
+
+    /// The object's bytes in `out` and its kind; `None` when the object does not exist.
+    pub fn find(&mut self, id: &ObjectId, out: &mut Vec<u8>) -> Result<Option<Kind>, Error> {
+        self.find_at_depth(id, out, 0)
+    }
+
+    fn find_at_depth(
+        &mut self,
+        id: &ObjectId,
+        out: &mut Vec<u8>,
+        depth: usize,
+    ) -> Result<Option<Kind>, Error> {
+        match self.packs.locate(id) {
+            Some((pack, offset)) => self.decode(pack, offset, out, depth).map(Some),
+            None => {
+                use gix::objs::Find;
+                match self.repo.objects.try_find(id, out) {
+                    Ok(Some(data)) => {
+                        let kind = data.kind;
+                        let (at, len) = (data.data.as_ptr() as usize, data.data.len());
+                        let start = at.wrapping_sub(out.as_ptr() as usize);
+                        if start.checked_add(len).is_some_and(|end| end <= out.len()) {
+                            out.truncate(start + len);
+                            out.drain(..start);
+                            Ok(Some(kind))
+                        } else {
+                            Err(Error::Git(format!("object {id}: unexpected buffer layout")))
+                        }
+                    }
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(git_err(format!("object {id}"), e)),
+                }
+            }
+        }
+    }
+
+    /// Decodes the object at `offset` of pack `pack` into `out`, resolving its delta chain
+    /// from the nearest cached object and caching every object produced on the way.
+    fn decode(
+        &mut self,
+        pack: usize,
+        offset: u64,
+        out: &mut Vec<u8>,
+        depth: usize,
+    ) -> Result<Kind, Error> {
+        let packs: &'a Packs = self.packs;
+        let (index, data, _) = &packs.packs[pack];
+        let corrupt =
+            |what: &str| Error::Git(format!("corrupt pack {}: {what}", data.path().display()));
+        // Deltas from the requested object down to the base, with their offsets.
+        let mut chain: Vec<(u64, pack::data::Entry)> = Vec::new();
+        let mut at = offset;
+        let kind = loop {
+            if let Some(kind) = self.cache.get(pack, at, out) {
+                break kind;
+            }
+            if chain.len() > MAX_CHAIN {
+                return Err(corrupt("delta chain too long or cyclic"));
+            }
+            let entry = data
+                .entry(at)
+                .map_err(|e| corrupt(&format!("entry at offset {at}: {e}")))?;
+            match entry.header {
+                pack::data::entry::Header::OfsDelta { base_distance } => {
+                    let base =
+                        pack::data::entry::Header::verified_base_pack_offset(at, base_distance)
+                            .ok_or_else(|| corrupt(&format!("bad delta base at offset {at}")))?;
+                    chain.push((at, entry));
+                    at = base;
+                }
+                pack::data::entry::Header::RefDelta { base_id } => {
+                    chain.push((at, entry));
+                    match index.lookup(base_id) {
+                        Some(i) => at = index.pack_offset_at_index(i),
+                        None => {
+                            if depth > 16 {
+                                return Err(corrupt("delta bases refer to each other"));
+                            }
+                            match self.find_at_depth(&base_id, out, depth + 1)? {
+                                Some(kind) => break kind,
+                                None => {
+                                    return Err(corrupt(&format!("missing delta base {base_id}")))
+                                }
+                            }
+                        }
+                    }
+                }
+                header => {
+                    let kind = header
+                        .as_kind()
+                        .ok_or_else(|| corrupt(&format!("unknown object type at offset {at}")))?;
+                    self.inflate_into(pack, &entry, out)?;
+                    self.cache.put(pack, at, kind, out);
+                    break kind;
+                }
+            }
+        };
+        for (at, entry) in chain.into_iter().rev() {
+            let mut delta = std::mem::take(&mut self.delta);
+            let inflated = self.inflate_into(pack, &entry, &mut delta);
+            let applied = inflated.and_then(|()| {
+                apply_delta(out, &delta, &mut self.target)
+                    .map_err(|what| corrupt(&format!("delta at offset {at}: {what}")))
+            });
+            self.delta = delta;
+            applied?;
+            std::mem::swap(out, &mut self.target);
+            self.cache.put(pack, at, kind, out);
+        }
+        Ok(kind)
+    }
+
+    fn inflate_into(
+        &mut self,
+        pack: usize,
+        entry: &pack::data::Entry,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let packs: &'a Packs = self.packs;
+        let data = &packs.packs[pack].1;
+        let size = usize::try_from(entry.decompressed_size)
+            .ok()
+            .filter(|&s| s <= MAX_OBJECT)
+            .ok_or_else(|| {
+                Error::Git(format!(
+                    "pack {}: object at offset {} claims {} bytes",
+                    data.path().display(),
+                    entry.pack_offset(),
+                    entry.decompressed_size
+                ))
+            })?;
+        out.clear();
+        out.resize(size, 0);
+        data.decompress_entry(entry, &mut self.inflate, out)
+            .map_err(|e| git_err(format!("pack {}", data.path().display()), e))?;
+        packs.count_inflated(size as u64);
+        Ok(())
+    }
+}
+
+/// Largest object (or delta) inflated in one piece; blobs are size-checked before this.
+const MAX_OBJECT: usize = 1 << 31;
+
+/// Applies git delta `delta` to `base`, writing the result to `out`.
+fn apply_delta(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Result<(), &'static str> {
+    let (base_size, rest) = varint(delta).ok_or("truncated header")?;
+    let (size, mut ops) = varint(rest).ok_or("truncated header")?;
+    if base_size != base.len() as u64 {
+        return Err("base size mismatch");
+    }
+    let size = usize::try_from(size)
+        .ok()
+        .filter(|&s| s <= MAX_OBJECT)
+        .ok_or("result too large")?;
+    out.clear();
+    out.reserve(size);
+    while let Some((&op, tail)) = ops.split_first() {
+        ops = tail;
+        if op & 0x80 != 0 {
+            // Copy from the base: offset and size bytes present per the low 7 bits.
+            let mut fields = [0u64; 2];
+            for (bit, field, shift) in [
+                (0, 0, 0),
+                (1, 0, 8),
+                (2, 0, 16),
+                (3, 0, 24),
+                (4, 1, 0),
+                (5, 1, 8),
+                (6, 1, 16),
+            ] {
+                if op & (1 << bit) != 0 {
+                    let (&b, tail) = ops.split_first().ok_or("truncated copy")?;
+                    ops = tail;
+                    fields[field] |= u64::from(b) << shift;
+                }
+            }
+            let (start, len) = (fields[0] as usize, fields[1] as usize);
+            let len = if len == 0 { 0x10000 } else { len };
+            let end = start.checked_add(len).ok_or("copy out of range")?;
+            out.extend_from_slice(base.get(start..end).ok_or("copy out of range")?);
+        } else if op != 0 {
+            let n = usize::from(op);
+            if ops.len() < n {
+                return Err("truncated insert");
+            }
+            out.extend_from_slice(&ops[..n]);
+            ops = &ops[n..];
+        } else {
+            return Err("reserved instruction 0");
+        }
+        if out.len() > size {
+            return Err("result larger than announced");
+        }
+    }
+    if out.len() != size {
+        return Err("result size mismatch");
+    }
+    Ok(())
+}
+
+/// A little-endian base-128 number, as in delta headers.
+fn varint(data: &[u8]) -> Option<(u64, &[u8])> {
+    let mut value = 0u64;
+    for (i, &b) in data.iter().enumerate().take(10) {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((value, &data[i + 1..]));
+        }
+    }
+    None
+}
+
+/// Decoded objects by (pack, offset), bounded in bytes. Two generations approximate LRU: new
+/// entries and hits go to `young`; when it is full, `old` is dropped and `young` becomes
+/// `old`.
+struct BaseCache {
+    young: HashMap<(usize, u64), (Kind, Vec<u8>)>,
+    old: HashMap<(usize, u64), (Kind, Vec<u8>)>,
+    young_bytes: usize,
+    /// Per generation.
+    cap: usize,
+}
+
+impl BaseCache {
+    fn new(bytes: usize) -> Self {
+        BaseCache {
+            young: HashMap::new(),
+            old: HashMap::new(),
+            young_bytes: 0,
+            cap: bytes / 2,
+        }
+    }
+
+    fn get(&mut self, pack: usize, offset: u64, out: &mut Vec<u8>) -> Option<Kind> {
+        let key = (pack, offset);
+        if let Some((kind, data)) = self.young.get(&key) {
+            out.clear();
+            out.extend_from_slice(data);
+            return Some(*kind);
+        }
+        let (kind, data) = self.old.remove(&key)?;
+        out.clear();
+        out.extend_from_slice(&data);
+        self.insert(key, kind, data);
+        Some(kind)
+    }
+
+    fn put(&mut self, pack: usize, offset: u64, kind: Kind, data: &[u8]) {
+        if data.len() > self.cap / 4 || self.young.contains_key(&(pack, offset)) {
+            return;
+        }
+        self.insert((pack, offset), kind, data.to_vec());
+    }
+
+    fn insert(&mut self, key: (usize, u64), kind: Kind, data: Vec<u8>) {
+        if self.young_bytes + data.len() > self.cap {
+            self.old = std::mem::take(&mut self.young);
+            self.young_bytes = 0;
+        }
+        self.young_bytes += data.len();
+        self.young.insert(key, (kind, data));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_copy_and_insert() {
+        let base = b"hello world";
+        // base size 11, result size 13; copy 0..5, insert ", ", copy 6..11 ("world"), ... then
+        // result "hello, world!" needs an insert of "!".
+        let delta = [11, 13, 0x90, 5, 2, b',', b' ', 0x91, 6, 5, 1, b'!'];
+        let mut out = Vec::new();
+        apply_delta(base, &delta, &mut out).unwrap();
+        assert_eq!(out, b"hello, world!");
+        // Copy size 0 means 0x10000; out of range here.
+        assert!(apply_delta(base, &[11, 1, 0x80], &mut out).is_err());
+        assert!(apply_delta(base, &[12, 1, 1, b'x'], &mut out).is_err());
+        assert!(apply_delta(base, &[11, 2, 1, b'x'], &mut out).is_err());
+        assert!(apply_delta(base, &[11, 1, 0], &mut out).is_err());
+        assert!(apply_delta(base, &[11, 1, 0x91, 10, 5], &mut out).is_err());
+    }
+}
