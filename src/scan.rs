@@ -105,7 +105,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                     let only = union(&blob.added);
                     let cands = matcher.scan_in(blob.text, only.as_deref());
                     if cands.is_empty() {
-                        return;
+                        return Vec::new();
                     }
                     let mut found = Vec::new();
                     let mut suppressed = 0;
@@ -130,6 +130,12 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                         suppressed += s;
                     }
                     collect(&collected, found, suppressed);
+                    // Where candidates were, whatever the filters said at these places: the
+                    // same lines in a later version (maybe at another path) are searched again.
+                    cands
+                        .iter()
+                        .map(|c| c.span.start.min(c.secret.start)..c.span.end.max(c.secret.end))
+                        .collect()
                 },
             )?;
         }

@@ -18,7 +18,7 @@ use std::io::BufRead;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
@@ -56,24 +56,21 @@ pub struct Version {
     pub places: Vec<Place>,
 }
 
-/// Work for one thread: blobs to read in order.
-pub enum Job {
-    /// Successive versions of one path (full history). The first version counts whole; each
-    /// later one only by its lines that the previous version did not have, so the bulk of a
-    /// long history (unchanged lines) is hashed but never searched.
-    Chain(Vec<Version>),
-    /// One blob introduced by commits of a range; each place counts the lines added relative
+/// The blobs to read.
+pub enum Jobs {
+    /// Full history, read path by path: segments of the successive versions of one path. The
+    /// first version of a segment counts whole; each later one only by the lines the previous
+    /// version lacks, so the bulk of a long history (unchanged lines) is never searched. Best
+    /// when the pack stores each file's versions as deltas of each other (`git gc`, clones).
+    Chains(Vec<Vec<Version>>),
+    /// Full history, read in pack order: every blob once, with every (path, first commit) it
+    /// had. A blob stored as a delta counts only by the lines its delta base lacks, plus the
+    /// lines where the base had candidates. Best when deltas follow the order objects were
+    /// written in rather than paths (`git fast-import`, which many converters use).
+    Whole(Vec<Version>),
+    /// Blobs introduced by the commits of a range; each place counts the lines added relative
     /// to its parent's blob (`Place::old`).
-    Diff(Version),
-}
-
-impl Job {
-    fn versions(&self) -> &[Version] {
-        match self {
-            Job::Chain(v) => v,
-            Job::Diff(v) => std::slice::from_ref(v),
-        }
-    }
+    Diff(Vec<Version>),
 }
 
 /// A blob's content with its places; `added[i]` is `Some(ranges)` for places that only count
@@ -87,7 +84,7 @@ pub struct BlobChunk<'a> {
 pub struct Plan {
     repo: gix::ThreadSafeRepository,
     packs: Packs,
-    pub jobs: Vec<Job>,
+    pub jobs: Jobs,
     pub commits: usize,
     pub shallow: bool,
 }
@@ -273,7 +270,7 @@ fn first_introductions(
     packs: &Packs,
     commits: &[CommitData],
     threads: usize,
-) -> Result<Vec<Job>, Error> {
+) -> Result<Jobs, Error> {
     let tree_of: FastMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
     let order = descent_order(commits);
     let per = order.len().div_ceil(threads.max(1)).max(1);
@@ -307,42 +304,106 @@ fn first_introductions(
         }
     }
     drop(chain_of);
-    let mut jobs: Vec<Job> = Vec::new();
+    // Per path, its versions: one per blob, at the first commit that had it there.
     let mut seen: FastSet<ObjectId> = FastSet::default();
-    for (path, mut records) in chains {
-        records.sort_unstable_by_key(|&(commit, _)| commit);
-        seen.clear();
-        let mut chain: Vec<Version> = Vec::new();
-        for (commit, blob) in records {
-            if seen.insert(blob) {
-                chain.push(Version {
+    let chains: Vec<Vec<Version>> = chains
+        .into_iter()
+        .map(|(path, mut records)| {
+            records.sort_unstable_by_key(|&(commit, _)| commit);
+            seen.clear();
+            records
+                .into_iter()
+                .filter(|&(_, blob)| seen.insert(blob))
+                .map(|(commit, blob)| Version {
                     blob,
                     places: vec![Place {
                         path: path.clone(),
                         commit: commits[commit as usize].info.clone(),
                         old: None,
                     }],
-                });
-            }
-        }
-        // A chain is read in order by one thread, so a few very long ones (a changelog with
-        // thousands of versions) would leave the other cores idle at the end. Cut them into
-        // segments; each segment's first version is searched whole, which costs one full read
-        // per segment and reports nothing new (findings keep their earliest commit).
-        while chain.len() > MAX_SEGMENT {
-            let rest = chain.split_off(MAX_SEGMENT);
-            jobs.push(Job::Chain(chain));
-            chain = rest;
-        }
-        jobs.push(Job::Chain(chain));
+                })
+                .collect()
+        })
+        .collect();
+    // The order can be forced, to compare the two (tests, benchmarks, troubleshooting).
+    let by_path = match std::env::var(ORDER_VAR).as_deref() {
+        Ok("path") => true,
+        Ok("pack") => false,
+        _ => deltas_follow_paths(packs, &chains),
+    };
+    if by_path {
+        Ok(Jobs::Chains(segments(chains)))
+    } else {
+        Ok(Jobs::Whole(by_blob(chains)))
     }
-    // Longest first, so that no thread is left with a long one at the end.
-    jobs.sort_by_key(|j| std::cmp::Reverse(j.versions().len()));
-    Ok(jobs)
 }
 
-/// Versions per chain segment (see `first_introductions`).
+/// Forces the full-history read order: `path` (`Jobs::Chains`) or `pack` (`Jobs::Whole`).
+const ORDER_VAR: &str = "SCAN_SECRETS_HISTORY_ORDER";
+
+/// Whether the packs mostly store a file's versions as deltas of its other versions: true for
+/// packs written by `git gc`/`repack` and servers (they sort objects by path before picking
+/// delta bases), false for `git fast-import`, whose deltas chain objects in the order they
+/// were written. Decided on a sample of the versions, from pack entry headers only.
+fn deltas_follow_paths(packs: &Packs, chains: &[Vec<Version>]) -> bool {
+    let mut path_at: FastMap<(usize, u64), usize> = FastMap::default();
+    for (i, chain) in chains.iter().enumerate() {
+        for v in chain {
+            if let Some(at) = packs.locate(&v.blob) {
+                path_at.insert(at, i);
+            }
+        }
+    }
+    let (mut same, mut other) = (0u32, 0u32);
+    let every = (path_at.len() / 2000).max(1);
+    for (&at, &path) in path_at.iter().step_by(every) {
+        match packs.delta_base(at).map(|base| path_at.get(&base)) {
+            Some(Some(&p)) if p == path => same += 1,
+            Some(_) => other += 1,
+            None => {}
+        }
+    }
+    same >= other
+}
+
+/// Cuts long chains into segments, longest first. A chain is read in order by one thread, so
+/// a few very long ones (a changelog with thousands of versions) would leave the other cores
+/// idle at the end; each segment's first version is searched whole, which costs one full
+/// read per segment and reports nothing new (findings keep their earliest commit).
+fn segments(chains: Vec<Vec<Version>>) -> Vec<Vec<Version>> {
+    let mut out = Vec::new();
+    for mut chain in chains {
+        while chain.len() > MAX_SEGMENT {
+            let rest = chain.split_off(MAX_SEGMENT);
+            out.push(chain);
+            chain = rest;
+        }
+        out.push(chain);
+    }
+    out.sort_by_key(|c| std::cmp::Reverse(c.len()));
+    out
+}
+
+/// Versions per chain segment (see `segments`).
 const MAX_SEGMENT: usize = 64;
+
+/// Every blob once, with the places of all its paths, earliest first.
+fn by_blob(chains: Vec<Vec<Version>>) -> Vec<Version> {
+    let mut places_of: FastMap<ObjectId, Vec<Place>> = FastMap::default();
+    for version in chains.into_iter().flatten() {
+        places_of
+            .entry(version.blob)
+            .or_default()
+            .extend(version.places);
+    }
+    places_of
+        .into_iter()
+        .map(|(blob, mut places)| {
+            places.sort_by(|a, b| (&a.commit, &a.path).cmp(&(&b.commit, &b.path)));
+            Version { blob, places }
+        })
+        .collect()
+}
 
 /// What one slice of commits introduced: `records[i]` lists the (commit index, blob) pairs new
 /// at `paths[i]`.
@@ -649,7 +710,7 @@ fn range_jobs(
     tips: &[ObjectId],
     hidden: &[ObjectId],
     what: &str,
-) -> Result<(usize, Vec<Job>), Error> {
+) -> Result<(usize, Jobs), Error> {
     let commits = walk(repo, tips, hidden)?;
     if commits.is_empty() {
         return Err(Error::Git(format!(
@@ -661,7 +722,7 @@ fn range_jobs(
 
 /// The (path, blob) pairs each commit introduced relative to its parents (for a merge: new
 /// relative to every parent), with the first parent's blob for the line diff.
-fn introduced_by(repo: &gix::Repository, commits: &[CommitData]) -> Result<Vec<Job>, Error> {
+fn introduced_by(repo: &gix::Repository, commits: &[CommitData]) -> Result<Jobs, Error> {
     let mut by_blob: HashMap<ObjectId, Vec<Place>> = HashMap::new();
     let mut buf = Vec::new();
     for commit in commits {
@@ -691,14 +752,16 @@ fn introduced_by(repo: &gix::Repository, commits: &[CommitData]) -> Result<Vec<J
             });
         }
     }
-    Ok(by_blob
-        .into_iter()
-        .map(|(blob, places)| Job::Diff(Version { blob, places }))
-        .collect())
+    Ok(Jobs::Diff(
+        by_blob
+            .into_iter()
+            .map(|(blob, places)| Version { blob, places })
+            .collect(),
+    ))
 }
 
 /// git's pre-push input: `<local ref> <local sha> <remote ref> <remote sha>` per line.
-fn pre_push_jobs(repo: &gix::Repository) -> Result<(usize, Vec<Job>), Error> {
+fn pre_push_jobs(repo: &gix::Repository) -> Result<(usize, Jobs), Error> {
     let stdin = std::io::stdin();
     let mut tips = Vec::new();
     let mut hidden = Vec::new();
@@ -754,9 +817,10 @@ fn remote_tracking_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, Error> 
         .collect())
 }
 
-/// Reads every job's blobs, jobs in parallel and each job's versions in order, and hands each
-/// blob to `visit` with the ranges that count for each place. Blobs over `max_size` (checked
-/// on the header) and binary blobs are skipped; unreadable ones are reported and counted.
+/// Reads every blob of the plan once, in parallel, and hands each to `visit` with the ranges
+/// that count for each place; `visit` returns the spans of the candidates it found (before
+/// filtering). Blobs over `max_size` (checked on the header) and binary blobs are skipped;
+/// unreadable ones are reported and counted.
 pub fn for_each_blob<F>(
     plan: &Plan,
     max_size: u64,
@@ -765,21 +829,34 @@ pub fn for_each_blob<F>(
     visit: F,
 ) -> Result<(), Error>
 where
-    F: Fn(BlobChunk<'_>) + Sync,
+    F: Fn(BlobChunk<'_>) -> Vec<Range<usize>> + Sync,
 {
-    let progress = progress_bar(plan.jobs.iter().map(|j| j.versions().len() as u64).sum());
-    // Dynamic scheduling, one job at a time, with one repository handle (and pack cache) per
-    // thread for the whole run: chains vary wildly in cost, and a static split left one
-    // core working alone for most of the scan.
-    let next = AtomicU64::new(0);
-    let work = |reader: &mut Reader<'_>, buf: &mut Vec<u8>, job: &Job| {
-        // Chains: the previous readable version, and a line set reused for each comparison.
-        let mut previous: Option<Vec<u8>> = None;
-        let mut lines = LineSet::default();
-        for version in job.versions() {
+    type Run<'p> = Vec<(Option<(usize, u64)>, &'p Version)>;
+    let locate = |v: &'_ Version| plan.packs.locate(&v.blob);
+    // Work comes in runs, each read in order by one thread: a chain segment, or a batch of
+    // consecutive blobs (in pack order for full history, so that delta bases are decoded just
+    // before the objects built on them: git writes a base before its deltas).
+    let runs: Vec<Run<'_>> = match &plan.jobs {
+        Jobs::Chains(chains) => chains
+            .iter()
+            .map(|c| c.iter().map(|v| (locate(v), v)).collect())
+            .collect(),
+        Jobs::Whole(versions) | Jobs::Diff(versions) => {
+            let mut all: Run<'_> = versions.iter().map(|v| (locate(v), v)).collect();
+            all.sort_unstable_by_key(|&(at, _)| (at.is_none(), at));
+            all.chunks(BATCH).map(<[_]>::to_vec).collect()
+        }
+    };
+    let progress = progress_bar(runs.iter().map(|r| r.len() as u64).sum());
+    // Pack order: the lines of each blob read so far that hold candidates, by location.
+    let candidate_lines: Mutex<FastMap<(usize, u64), CandidateLines>> = Mutex::default();
+    let none = CandidateLines::default();
+    let work = |reader: &mut Reader<'_>, bufs: &mut Buffers, run: &Run<'_>| {
+        bufs.has_previous = false;
+        for &(at, version) in run {
             progress.inc(1);
-            let text = match read_blob(reader, version.blob, max_size, buf) {
-                Ok(Some(t)) => t,
+            let based = match read_version(reader, version.blob, at, max_size, bufs) {
+                Ok(Some(based)) => based,
                 Ok(None) => {
                     stats.skipped_large.fetch_add(1, Ordering::Relaxed);
                     continue;
@@ -793,41 +870,70 @@ where
                     continue;
                 }
             };
-            if is_binary(&text) {
+            let text = &bufs.text;
+            if is_binary(text) {
                 stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
-                *buf = text;
                 continue;
             }
             stats.files.fetch_add(1, Ordering::Relaxed);
             stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
-            let added = match job {
-                Job::Chain(_) => vec![new_lines(&text, previous.as_deref(), &mut lines)],
-                Job::Diff(_) => version
+            let added: Vec<Option<Vec<Range<usize>>>> = match &plan.jobs {
+                Jobs::Chains(_) => {
+                    let previous = bufs.has_previous.then_some(&bufs.previous[..]);
+                    vec![new_lines(text, previous, &mut bufs.lines, &none)]
+                }
+                Jobs::Whole(_) => {
+                    let base_lines = based.and_then(|(pack, base)| {
+                        let known = candidate_lines.lock().unwrap_or_else(|p| p.into_inner());
+                        known.get(&(pack, base)).cloned()
+                    });
+                    let ranges = base_lines
+                        .and_then(|kept| new_lines(text, Some(&bufs.base), &mut bufs.lines, &kept));
+                    vec![ranges; version.places.len()]
+                }
+                Jobs::Diff(_) => version
                     .places
                     .iter()
                     .map(|p| {
                         let old = p
                             .old
-                            .and_then(|o| read_blob(reader, o, u64::MAX, buf).ok().flatten())
+                            .and_then(|o| {
+                                read_blob(reader, o, u64::MAX, &mut bufs.base)
+                                    .ok()
+                                    .flatten()
+                            })
                             .unwrap_or_default();
-                        Some(git::added_ranges(&old, &text))
+                        let ranges = git::added_ranges(&old, text);
+                        bufs.base = old;
+                        Some(ranges)
                     })
                     .collect(),
             };
-            if !added.iter().all(|a| a.as_ref().is_some_and(Vec::is_empty)) {
+            let spans = if added.iter().all(|a| a.as_ref().is_some_and(Vec::is_empty)) {
+                Vec::new()
+            } else {
                 visit(BlobChunk {
-                    text: &text,
+                    text,
                     places: &version.places,
                     added,
-                });
-            }
-            // This version is the next one's predecessor; the one before lends its allocation
-            // to the next read.
-            if let Some(old) = previous.replace(text) {
-                *buf = old;
+                })
+            };
+            match (&plan.jobs, at) {
+                (Jobs::Whole(_), Some(at)) => {
+                    let lines = CandidateLines::under(text, &spans);
+                    let mut known = candidate_lines.lock().unwrap_or_else(|p| p.into_inner());
+                    known.insert(at, lines);
+                }
+                (Jobs::Chains(_), _) => {
+                    // This version is the next one's predecessor.
+                    std::mem::swap(&mut bufs.text, &mut bufs.previous);
+                    bufs.has_previous = true;
+                }
+                _ => {}
             }
         }
     };
+    let next = AtomicU64::new(0);
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|| {
@@ -835,17 +941,58 @@ where
                 repo.object_cache_size(0);
                 git::limit_pack_cache(&mut repo);
                 let mut reader = plan.packs.reader(repo, BLOB_CACHE_BYTES);
-                let mut buf = Vec::new();
+                let mut bufs = Buffers::default();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                    let Some(job) = plan.jobs.get(i) else { break };
-                    work(&mut reader, &mut buf, job);
+                    let Some(run) = runs.get(i) else { break };
+                    work(&mut reader, &mut bufs, run);
                 }
             });
         }
     });
     progress.finish_and_clear();
     Ok(())
+}
+
+/// Blobs per batch of a pack-order or range scan (see `for_each_blob`).
+const BATCH: usize = 64;
+
+/// Per-thread buffers: the blob, its delta base or previous version, and line hashes.
+#[derive(Default)]
+struct Buffers {
+    text: Vec<u8>,
+    base: Vec<u8>,
+    /// Chains: the previous version of the path, when `has_previous`.
+    previous: Vec<u8>,
+    has_previous: bool,
+    lines: LineSet,
+}
+
+/// Reads `blob` into `bufs.text`; `None` when it is over `max` bytes. When it is stored as a
+/// delta on another object of the same pack, returns that base's location, with the base's
+/// bytes in `bufs.base`.
+fn read_version(
+    reader: &mut Reader<'_>,
+    blob: ObjectId,
+    at: Option<(usize, u64)>,
+    max: u64,
+    bufs: &mut Buffers,
+) -> Result<Option<Option<(usize, u64)>>, Error> {
+    if reader.size(&blob)? > max {
+        return Ok(None);
+    }
+    let (kind, base) = match at {
+        Some(at) => {
+            let (kind, base) = reader.decode_at(at, &mut bufs.text, &mut bufs.base)?;
+            (Some(kind), base.map(|b| (at.0, b)))
+        }
+        None => (reader.find(&blob, &mut bufs.text)?, None),
+    };
+    match kind {
+        Some(gix::objs::Kind::Blob) => Ok(Some(base)),
+        Some(kind) => Err(Error::Git(format!("object {blob} is a {kind}, not a blob"))),
+        None => Err(Error::Git(format!("blob {blob} is missing"))),
+    }
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise (CI logs, pipes).
@@ -867,19 +1014,47 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
 /// Hashes of a version's lines.
 type LineSet = HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>;
 
-/// The byte ranges of `text`'s lines that `previous` does not have (`None` when there is no
-/// previous version: everything counts). `lines` is scratch space.
+/// The lines of a blob that hold candidates: their byte ranges and their hashes (sorted).
+#[derive(Default, Clone)]
+struct CandidateLines {
+    ranges: Vec<Range<usize>>,
+    hashes: Vec<u64>,
+}
+
+impl CandidateLines {
+    /// The lines of `text` that `spans` touch.
+    fn under(text: &[u8], spans: &[Range<usize>]) -> Self {
+        let mut out = CandidateLines::default();
+        for span in spans {
+            let start = memchr::memrchr(b'\n', &text[..span.start]).map_or(0, |i| i + 1);
+            let from = span.end.max(start);
+            let end = memchr::memchr(b'\n', &text[from..]).map_or(text.len(), |i| from + i + 1);
+            for r in split_lines(&text[start..end]) {
+                out.hashes
+                    .push(line_hash(&text[start + r.start..start + r.end]));
+                out.ranges.push(start + r.start..start + r.end);
+            }
+        }
+        out.hashes.sort_unstable();
+        out.hashes.dedup();
+        out
+    }
+}
+
+/// The byte ranges of `text`'s lines that `previous` does not have, and of its lines that
+/// were candidate lines (`kept`) in `previous`; `None` when there is no previous version
+/// (everything counts). `lines` is scratch space.
 ///
 /// Lines in the common prefix and suffix of the two versions (whole lines only) are old
-/// without hashing: a commit usually changes a few lines, and comparing bytes is much cheaper
-/// than hashing every line. In between, a line is new when no line of the previous version's
-/// middle part has its hash. (A line moved from the prefix into the middle counts as new:
-/// that only costs a search.)
-#[allow(clippy::single_range_in_vec_init)] // a list of ranges that has one range
+/// without hashing: a version usually differs from its delta base by a few lines, and
+/// comparing bytes is much cheaper than hashing every line. In between, a line is new when no
+/// line of the previous version's middle part has its hash. (A line moved from the prefix into
+/// the middle counts as new: that only costs a search.)
 fn new_lines(
     text: &[u8],
     previous: Option<&[u8]>,
     lines: &mut LineSet,
+    kept: &CandidateLines,
 ) -> Option<Vec<Range<usize>>> {
     let prev = previous?;
     let prefix = common_prefix(text, prev);
@@ -893,27 +1068,40 @@ fn new_lines(
         _ => text.len(),
     };
     let prev_end = prev.len() - (text.len() - end);
-    let (middle, prev_middle) = (&text[start..end], &prev[start..prev_end]);
-    if middle.is_empty() {
-        return Some(Vec::new());
-    }
-    if prev_middle.is_empty() {
-        return Some(vec![start..end]);
-    }
-    lines.clear();
-    lines.extend(split_lines(prev_middle).map(|r| line_hash(&prev_middle[r])));
+    // Candidate lines of the prefix and the suffix are at known places.
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    for r in split_lines(middle) {
-        if lines.contains(&line_hash(&middle[r.clone()])) {
-            continue;
-        }
-        let r = start + r.start..start + r.end;
-        match ranges.last_mut() {
-            Some(last) if last.end == r.start => last.end = r.end,
-            _ => ranges.push(r),
+    for r in &kept.ranges {
+        if r.end <= start {
+            ranges.push(r.clone());
+        } else if r.start >= prev_end {
+            ranges.push(r.start - prev_end + end..r.end - prev_end + end);
         }
     }
-    Some(ranges)
+    let (middle, prev_middle) = (&text[start..end], &prev[start..prev_end]);
+    if prev_middle.is_empty() {
+        if !middle.is_empty() {
+            ranges.push(start..end);
+        }
+    } else if !middle.is_empty() {
+        lines.clear();
+        lines.extend(split_lines(prev_middle).map(|r| line_hash(&prev_middle[r])));
+        for r in split_lines(middle) {
+            let h = line_hash(&middle[r.clone()]);
+            if lines.contains(&h) && kept.hashes.binary_search(&h).is_err() {
+                continue;
+            }
+            ranges.push(start + r.start..start + r.end);
+        }
+    }
+    ranges.sort_unstable_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    Some(merged)
 }
 
 /// The ranges of `text`'s lines, each with its newline.
@@ -1000,36 +1188,61 @@ mod tests {
     #[allow(clippy::single_range_in_vec_init)]
     fn new_lines_against_previous_version() {
         let mut set = LineSet::default();
+        let none = CandidateLines::default();
         let prev: &[u8] = b"a\nb\nc\n";
-        assert!(new_lines(prev, None, &mut set).is_none());
-        let ranges = new_lines(b"a\nX\nb\nc\nY", Some(prev), &mut set);
+        assert!(new_lines(prev, None, &mut set, &none).is_none());
+        let ranges = new_lines(b"a\nX\nb\nc\nY", Some(prev), &mut set, &none);
         assert_eq!(ranges, Some(vec![2..4, 8..9]));
         // Unchanged, pure insertion, pure deletion, change in the last line without newline.
-        assert_eq!(new_lines(prev, Some(prev), &mut set), Some(vec![]));
+        assert_eq!(new_lines(prev, Some(prev), &mut set, &none), Some(vec![]));
         assert_eq!(
-            new_lines(b"a\nb\nN\nc\n", Some(prev), &mut set),
+            new_lines(b"a\nb\nN\nc\n", Some(prev), &mut set, &none),
             Some(vec![4..6])
         );
-        assert_eq!(new_lines(b"a\nc\n", Some(prev), &mut set), Some(vec![]));
         assert_eq!(
-            new_lines(b"a\nb\ncc", Some(prev), &mut set),
+            new_lines(b"a\nc\n", Some(prev), &mut set, &none),
+            Some(vec![])
+        );
+        assert_eq!(
+            new_lines(b"a\nb\ncc", Some(prev), &mut set, &none),
             Some(vec![4..6])
         );
         // A line whose end changed is new even though its start is common.
         assert_eq!(
-            new_lines(b"a\nbb\nc\n", Some(prev), &mut set),
+            new_lines(b"a\nbb\nc\n", Some(prev), &mut set, &none),
             Some(vec![2..5])
         );
         // Repeated lines: the suffix must start on a line boundary in both versions.
         let prev: &[u8] = b"x\nkey=1\nkey=1\n";
         assert_eq!(
-            new_lines(b"x\nkey=2\nkey=1\n", Some(prev), &mut set),
+            new_lines(b"x\nkey=2\nkey=1\n", Some(prev), &mut set, &none),
             Some(vec![2..8])
         );
-        assert_eq!(new_lines(b"", Some(prev), &mut set), Some(vec![]));
+        assert_eq!(new_lines(b"", Some(prev), &mut set, &none), Some(vec![]));
         assert_eq!(
-            new_lines(prev, Some(b""), &mut set),
+            new_lines(prev, Some(b""), &mut set, &none),
             Some(vec![0..prev.len()])
+        );
+    }
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)]
+    fn candidate_lines_of_the_base_are_searched_again() {
+        let mut set = LineSet::default();
+        let base: &[u8] = b"k=SECRET\nx\ny\nz\nk2=SECRET2\n";
+        let kept = CandidateLines::under(base, &[2..8, 18..25]);
+        assert_eq!(kept.ranges, vec![0..9, 15..26]);
+        // Prefix and suffix lines keep their place; the new line is there too.
+        let text: &[u8] = b"k=SECRET\nx\nNEW\nz\nk2=SECRET2\n";
+        assert_eq!(
+            new_lines(text, Some(base), &mut set, &kept),
+            Some(vec![0..9, 11..15, 17..28])
+        );
+        // A candidate line that moved into the changed middle is found by its hash.
+        let text: &[u8] = b"y\nk=SECRET\nx\n";
+        assert_eq!(
+            new_lines(text, Some(base), &mut set, &kept),
+            Some(vec![2..11])
         );
     }
 }

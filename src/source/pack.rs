@@ -111,7 +111,24 @@ impl Packs {
         }
     }
 
-    fn locate(&self, id: &gix::hash::oid) -> Option<(usize, u64)> {
+    /// The location of the delta base of the object at `at`, when it is a delta on an object
+    /// of the same pack; read from the entry header only.
+    pub fn delta_base(&self, (pack, offset): (usize, u64)) -> Option<(usize, u64)> {
+        let (index, data, _) = &self.packs[pack];
+        match data.entry(offset).ok()?.header {
+            pack::data::entry::Header::OfsDelta { base_distance } => {
+                pack::data::entry::Header::verified_base_pack_offset(offset, base_distance)
+                    .map(|base| (pack, base))
+            }
+            pack::data::entry::Header::RefDelta { base_id } => index
+                .lookup(base_id)
+                .map(|i| (pack, index.pack_offset_at_index(i))),
+            _ => None,
+        }
+    }
+
+    /// Where object `id` is stored: (pack number, offset), or `None` when not in a pack.
+    pub fn locate(&self, id: &gix::hash::oid) -> Option<(usize, u64)> {
         self.packs
             .iter()
             .enumerate()
@@ -175,6 +192,18 @@ impl<'a> Reader<'a> {
         Ok(header.size())
     }
 
+    /// Decodes the object at `offset` of pack `pack` (see `Packs::locate`) into `out`. When it
+    /// is a delta on an object of the same pack, also returns that base's offset, with the
+    /// base's bytes in `base`.
+    pub fn decode_at(
+        &mut self,
+        (pack, offset): (usize, u64),
+        out: &mut Vec<u8>,
+        base: &mut Vec<u8>,
+    ) -> Result<(Kind, Option<u64>), Error> {
+        self.decode(pack, offset, out, 0, Some(base))
+    }
+
     /// The object's bytes in `out` and its kind; `None` when the object does not exist.
     pub fn find(&mut self, id: &ObjectId, out: &mut Vec<u8>) -> Result<Option<Kind>, Error> {
         self.find_at_depth(id, out, 0)
@@ -187,7 +216,9 @@ impl<'a> Reader<'a> {
         depth: usize,
     ) -> Result<Option<Kind>, Error> {
         match self.packs.locate(id) {
-            Some((pack, offset)) => self.decode(pack, offset, out, depth).map(Some),
+            Some((pack, offset)) => self
+                .decode(pack, offset, out, depth, None)
+                .map(|(kind, _)| Some(kind)),
             None => {
                 use gix::objs::Find;
                 match self.repo.objects.try_find(id, out) {
@@ -218,7 +249,8 @@ impl<'a> Reader<'a> {
         offset: u64,
         out: &mut Vec<u8>,
         depth: usize,
-    ) -> Result<Kind, Error> {
+        mut base: Option<&mut Vec<u8>>,
+    ) -> Result<(Kind, Option<u64>), Error> {
         let packs: &'a Packs = self.packs;
         let (index, data, _) = &packs.packs[pack];
         let corrupt =
@@ -226,8 +258,11 @@ impl<'a> Reader<'a> {
         // Deltas from the requested object down to the base, with their offsets.
         let mut chain: Vec<(u64, pack::data::Entry)> = Vec::new();
         let mut at = offset;
+        // Where the chain's first object (cached or undeltified) is, when in this pack.
+        let bottom: Option<u64>;
         let kind = loop {
             if let Some(kind) = self.cache.get(pack, at, out) {
+                bottom = Some(at);
                 break kind;
             }
             if chain.len() > MAX_CHAIN {
@@ -252,6 +287,7 @@ impl<'a> Reader<'a> {
                             if depth > 16 {
                                 return Err(corrupt("delta bases refer to each other"));
                             }
+                            bottom = None;
                             match self.find_at_depth(&base_id, out, depth + 1)? {
                                 Some(kind) => break kind,
                                 None => {
@@ -262,6 +298,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 header => {
+                    bottom = Some(at);
                     let kind = header
                         .as_kind()
                         .ok_or_else(|| corrupt(&format!("unknown object type at offset {at}")))?;
@@ -271,7 +308,19 @@ impl<'a> Reader<'a> {
                 }
             }
         };
+        // The requested object's delta base: the next object down the chain.
+        let base_at = match chain.len() {
+            0 => None,
+            1 => bottom,
+            _ => Some(chain[1].0),
+        };
         for (at, entry) in chain.into_iter().rev() {
+            if at == offset {
+                if let Some(base) = base.as_deref_mut() {
+                    base.clear();
+                    base.extend_from_slice(out);
+                }
+            }
             let mut delta = std::mem::take(&mut self.delta);
             let inflated = self.inflate_into(pack, &entry, &mut delta);
             let applied = inflated.and_then(|()| {
@@ -283,7 +332,7 @@ impl<'a> Reader<'a> {
             std::mem::swap(out, &mut self.target);
             self.cache.put(pack, at, kind, out);
         }
-        Ok(kind)
+        Ok((kind, base_at))
     }
 
     fn inflate_into(

@@ -213,6 +213,19 @@ impl TestRepo {
         run_json(c, args, None)
     }
 
+    /// Like `scan_json`, with extra environment variables.
+    pub fn scan_json_env(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> (Vec<serde_json::Value>, i32) {
+        let mut c = self.cmd();
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        run_json(c, args, None)
+    }
+
     /// Like `scan_json`, with `stdin` fed to the binary.
     pub fn scan_json_stdin(&self, args: &[&str], stdin: &str) -> (Vec<serde_json::Value>, i32) {
         run_json(self.cmd(), args, Some(stdin))
