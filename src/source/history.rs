@@ -4,8 +4,9 @@
 //! Full history: read the commits of every ref (branches, tags, remote-tracking refs, stash)
 //! and diff each commit's tree against its first parent's, newest commit first, to learn for
 //! every path the blobs it held and the first commit that had each. No blob content is read
-//! for that. Then read each path's versions in order, in parallel, searching only the lines a
-//! version adds to the one before.
+//! for that. Then read the blobs in parallel, in path order or pack order (see `Jobs`, chosen
+//! by `deltas_follow_paths`), searching only the lines a version adds to the one before it
+//! (path order) or to its delta base (pack order).
 //!
 //! Objects come from `pack::Reader`, which keeps the delta bases it decodes, so walking
 //! history decodes most objects about once.
