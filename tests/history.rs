@@ -673,6 +673,23 @@ fn packed_history_reads_the_same_in_path_order_and_pack_order() {
             "order {order}"
         );
     }
+
+    // Packed history plus loose objects on top: both are read.
+    repo.write(
+        "src/f0.py",
+        &format!("{}{}\n", filler("f0", 72), stripe_env(233)),
+    );
+    let on_top = repo.commit_all_at("loose", &day(12));
+    for order in ["path", "pack"] {
+        let (mixed, _) =
+            repo.scan_json_env(&["--history"], &[("SCAN_SECRETS_HISTORY_ORDER", order)]);
+        assert_eq!(mixed.len(), loose.len() + 1, "order {order}");
+        assert_eq!(
+            history_summary(&mixed).last().unwrap(),
+            &(STRIPE.into(), "src/f0.py".into(), 73, 19, on_top.clone()),
+            "order {order}"
+        );
+    }
 }
 
 #[test]
