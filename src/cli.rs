@@ -28,6 +28,15 @@ pub enum Command {
     Install(HookArgs),
     /// Remove the hook `install` wrote and put back the hook it chained.
     Uninstall(HookArgs),
+    /// Record the current findings in a baseline file (-o, default
+    /// .scan-secrets-baseline.json); scans with --baseline then report only new ones.
+    Baseline(BaselineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +117,16 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Do not report findings listed in this baseline file (see `scan-secrets baseline`);
+    /// overrides `baseline` in the config file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Rewrite the baseline with this scan's findings: new ones are added, ones no longer
+    /// found are dropped. Needs --baseline or `baseline` in the config file.
+    #[arg(long)]
+    pub update_baseline: bool,
 
     /// Config file (default: .scan-secrets.toml in the scanned directory).
     #[arg(long, value_name = "FILE")]

@@ -39,6 +39,8 @@ pub struct ConfigFile {
     pub limits: Limits,
     #[serde(default, rename = "rule")]
     pub rules: Vec<RuleSpec>,
+    /// Baseline file, relative to the config file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,6 +86,9 @@ pub struct Settings {
     pub allow: Allowlist,
     /// The config file in use, never scanned itself.
     pub config_path: Option<PathBuf>,
+    /// Findings listed in this baseline are not reported (`--baseline` or config).
+    pub baseline: Option<PathBuf>,
+    pub update_baseline: bool,
 }
 
 impl Settings {
@@ -213,6 +218,18 @@ impl Settings {
                         && std::env::var("TERM").map_or(true, |t| t != "dumb")
                 }
             };
+        let baseline = args.baseline.clone().or_else(|| {
+            let dir = config_path
+                .as_deref()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new("."));
+            config.baseline.as_ref().map(|b| dir.join(b))
+        });
+        if args.update_baseline && baseline.is_none() {
+            return Err(Error::Usage(
+                "--update-baseline needs a baseline: --baseline FILE, or `baseline = \"FILE\"` in the config file".into(),
+            ));
+        }
         let threads = match args.threads {
             Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
             Some(n) => n,
@@ -231,6 +248,8 @@ impl Settings {
             rules: Arc::new(rules),
             allow,
             config_path,
+            baseline,
+            update_baseline: args.update_baseline,
         })
     }
 }

@@ -10,6 +10,7 @@
 //! Sources never look at rules, the matcher never looks at paths or config, filters never
 //! re-run regexes over whole files, and reporters only format a sorted `Report`.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -38,13 +39,41 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Some(Command::Rotate(args)) => commands::rotate(args),
         Some(Command::Install(args)) => hook::install(args),
         Some(Command::Uninstall(args)) => hook::uninstall(args),
+        Some(Command::Baseline(args)) => baseline_command(args.scan),
         None => scan_command(cli.scan),
     }
 }
 
+/// `scan-secrets baseline`: scan, then write every finding's fingerprint to the baseline file.
+fn baseline_command(mut args: cli::ScanArgs) -> Result<Status, Error> {
+    let output = args.output.take();
+    args.baseline = None;
+    args.update_baseline = false;
+    let mut settings = config::Settings::resolve(args)?;
+    // The new baseline records everything found, whatever an older one says.
+    settings.baseline = None;
+    let path = output.unwrap_or_else(|| settings.root.join(baseline::DEFAULT_FILE));
+    let report = scan::run(&settings)?;
+    let file = baseline::Baseline::of(&path, &report.findings, &settings.rules);
+    file.save()?;
+    eprintln!(
+        "scan-secrets: wrote {} to {}",
+        report::plural(file.entries.len() as u64, "baseline entry"),
+        path.display()
+    );
+    Ok(if report.errors > 0 {
+        Status::Error
+    } else {
+        Status::Clean
+    })
+}
+
 fn scan_command(args: cli::ScanArgs) -> Result<Status, Error> {
     let settings = config::Settings::resolve(args)?;
-    let report = scan::run(&settings)?;
+    let mut report = scan::run(&settings)?;
+    if let Some(path) = &settings.baseline {
+        apply_baseline(&settings, path, &mut report)?;
+    }
     let view = report::View {
         rules: &settings.rules,
         show_secrets: settings.show_secrets,
@@ -59,4 +88,38 @@ fn scan_command(args: cli::ScanArgs) -> Result<Status, Error> {
     };
     report::write(&report, settings.format, &view, &mut out).map_err(Error::Output)?;
     Ok(Status::of_scan(report.findings.len(), report.errors))
+}
+
+/// Drops the findings the baseline lists (after rewriting it first, with
+/// `--update-baseline`), and records the counts for the summary.
+fn apply_baseline(
+    settings: &config::Settings,
+    path: &std::path::Path,
+    report: &mut scan::Report,
+) -> Result<(), Error> {
+    if settings.update_baseline {
+        let old = match path.exists() {
+            true => baseline::Baseline::load(path)?,
+            false => baseline::Baseline::default(),
+        };
+        let mut findings = report.findings.clone();
+        let applied = old.apply(&mut findings);
+        let new = baseline::Baseline::of(path, &report.findings, &settings.rules);
+        new.save()?;
+        eprintln!(
+            "scan-secrets: updated {}: {} added, {} dropped, {} in all",
+            path.display(),
+            findings
+                .iter()
+                .map(|f| f.fingerprint.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len(),
+            applied.stale,
+            new.entries.len()
+        );
+    }
+    let applied = baseline::Baseline::load(path)?.apply(&mut report.findings);
+    report.baselined = applied.matched;
+    report.stale_baseline = applied.stale;
+    Ok(())
 }

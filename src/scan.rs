@@ -32,6 +32,10 @@ pub struct Report {
     pub max_file_size: u64,
     /// History and range scans: how many commits were selected.
     pub commits: Option<usize>,
+    /// Findings not reported because the baseline lists them.
+    pub baselined: u64,
+    /// Baseline entries that nothing in this scan matched.
+    pub stale_baseline: u64,
 }
 
 /// Findings and the suppressed count, shared by the worker threads.
@@ -156,6 +160,8 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         elapsed: start.elapsed(),
         max_file_size: settings.max_file_size,
         commits,
+        baselined: 0,
+        stale_baseline: 0,
     })
 }
 

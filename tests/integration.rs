@@ -3,6 +3,7 @@
 mod common;
 
 mod action;
+mod baseline;
 mod cli;
 mod config;
 mod history;

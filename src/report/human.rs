@@ -129,6 +129,15 @@ fn summary(
     if report.suppressed > 0 {
         notes.push(format!("{} suppressed", report.suppressed));
     }
+    if report.baselined > 0 {
+        notes.push(format!("{} in the baseline", report.baselined));
+    }
+    if report.stale_baseline > 0 {
+        notes.push(format!(
+            "{} no longer found (--update-baseline drops them)",
+            plural(report.stale_baseline, "baseline entry")
+        ));
+    }
     if report.errors > 0 {
         notes.push(format!("{} (see above)", plural(report.errors, "error")));
     }
@@ -138,11 +147,15 @@ fn summary(
     writeln!(out)
 }
 
-fn plural(n: u64, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
+/// `1 file`, `2 files`, `2 entries`.
+pub fn plural(n: u64, what: &str) -> String {
+    let consonant_y = what
+        .strip_suffix('y')
+        .filter(|stem| stem.chars().last().is_some_and(|c| !"aeiou".contains(c)));
+    match (n, consonant_y) {
+        (1, _) => format!("1 {what}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {what}s"),
     }
 }
 

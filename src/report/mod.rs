@@ -5,6 +5,8 @@ pub mod json;
 pub mod rotation;
 pub mod sarif;
 
+pub use human::plural;
+
 use std::io::Write;
 
 use crate::cli::Format;
