@@ -128,6 +128,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub update_baseline: bool,
 
+    /// Also honour other scanners' inline markers: `gitleaks:allow`, `pragma: allowlist
+    /// secret` (detect-secrets), `trufflehog:ignore`, `kingfisher:ignore`.
+    #[arg(long)]
+    pub accept_foreign_markers: bool,
+
     /// Config file (default: .scan-secrets.toml in the scanned directory).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

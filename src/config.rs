@@ -50,6 +50,13 @@ pub struct AllowSection {
     pub paths: Vec<String>,
     #[serde(default)]
     pub regexes: Vec<String>,
+    /// Words that make a value not a secret when it contains them (case-insensitive).
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// Commits (full ids or prefixes of at least 7 hex digits) whose findings are not
+    /// reported by history and range scans.
+    #[serde(default)]
+    pub commits: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -181,7 +188,10 @@ impl Settings {
             },
             e => e,
         })?;
-        let allow = Allowlist::new(&origin, &config.allow.paths, &config.allow.regexes)?;
+        let mut allow = Allowlist::new(&origin, &config.allow.paths, &config.allow.regexes)?;
+        allow.set_stopwords(&config.allow.stopwords);
+        allow.set_commits(&origin, &config.allow.commits)?;
+        allow.foreign_markers = args.accept_foreign_markers;
 
         let config_size = match &config.limits.max_file_size {
             None => None,

@@ -144,7 +144,15 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
             )?;
         }
     }
-    let (mut findings, suppressed) = collected.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (mut findings, mut suppressed) = collected.into_inner().unwrap_or_else(|p| p.into_inner());
+    // `[allow] commits`: findings a history or range scan attributes to those commits.
+    let before = findings.len();
+    findings.retain(|f| {
+        f.origin
+            .commit()
+            .is_none_or(|c| !settings.allow.commit_allowed(&c.id))
+    });
+    suppressed += (before - findings.len()) as u64;
     if commits.is_some() {
         findings = first_occurrences(findings);
     }

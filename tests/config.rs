@@ -97,3 +97,70 @@ fn bad_config_names_the_key_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("rule x-rule: bad regex"));
 }
+
+#[test]
+fn foreign_markers_count_only_with_the_flag() {
+    let repo = TestRepo::dir();
+    let markers = [
+        "# gitleaks:allow",
+        "# pragma: allowlist secret",
+        "// trufflehog:ignore",
+        "# kingfisher:ignore",
+    ];
+    for (i, m) in markers.iter().enumerate() {
+        let token = github_token("ghp_", 400 + i as u64);
+        repo.write(&format!("f{i}.py"), &format!("token = \"{token}\"  {m}\n"));
+    }
+    let (findings, code) = repo.scan_json(&[]);
+    assert_eq!((findings.len(), code), (4, 1));
+    let (findings, code) = repo.scan_json(&["--accept-foreign-markers"]);
+    assert_eq!((findings.len(), code), (0, 0));
+}
+
+#[test]
+fn allow_stopwords_and_commits() {
+    let repo = TestRepo::new();
+    // A value holding a stopword (any case) is not reported; others are.
+    let sample = format!(
+        "sk_live_{}ZEBRA{}",
+        fake("", ALNUM, 12, 1),
+        fake("", ALNUM, 12, 2)
+    );
+    let real = github_token("ghp_", 410);
+    repo.write(
+        "a.env",
+        &format!("STRIPE_SECRET_KEY={sample}\nGITHUB_TOKEN={real}\n"),
+    );
+    let (findings, _) = repo.scan_json(&[]);
+    assert_eq!(findings.len(), 2, "without the stopword both are reported");
+    repo.write(".scan-secrets.toml", "[allow]\nstopwords = [\"zebra\"]\n");
+    let excused = repo.commit_all("add keys");
+    let (findings, code) = repo.scan_json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&findings),
+        vec![("github-pat-classic".to_string(), "a.env".to_string(), 2, 14)]
+    );
+
+    // A commit on the allowlist: its findings are not reported by history scans.
+    let later = github_token("ghp_", 411);
+    repo.write("b.env", &format!("GITHUB_TOKEN={later}\n"));
+    repo.commit_all("another");
+    repo.write(
+        ".scan-secrets.toml",
+        &format!(
+            "[allow]\nstopwords = [\"zebra\"]\ncommits = [\"{}\"]\n",
+            &excused[..10]
+        ),
+    );
+    let (findings, code) = repo.scan_json(&["--history"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&findings),
+        vec![("github-pat-classic".to_string(), "b.env".to_string(), 1, 14)]
+    );
+    repo.write(".scan-secrets.toml", "[allow]\ncommits = [\"xyz\"]\n");
+    let out = repo.cmd().arg("--history").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("allow.commits"));
+}

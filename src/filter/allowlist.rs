@@ -9,6 +9,12 @@ use crate::error::Error;
 pub struct Allowlist {
     paths: Option<GlobSet>,
     regexes: Vec<Regex>,
+    /// Lowercase.
+    stopwords: Vec<Vec<u8>>,
+    /// Lowercase hex prefixes of commit ids.
+    commits: Vec<String>,
+    /// Honour other scanners' inline markers too (`--accept-foreign-markers`).
+    pub foreign_markers: bool,
 }
 
 impl Allowlist {
@@ -43,7 +49,49 @@ impl Allowlist {
                     .map_err(|e| err(format!("allow.regexes: bad regex {r:?}: {e}")))
             })
             .collect::<Result<_, _>>()?;
-        Ok(Allowlist { paths, regexes })
+        Ok(Allowlist {
+            paths,
+            regexes,
+            ..Allowlist::default()
+        })
+    }
+
+    pub fn set_stopwords(&mut self, words: &[String]) {
+        self.stopwords = words
+            .iter()
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_ascii_lowercase().into_bytes())
+            .collect();
+    }
+
+    /// `origin` names the config file in errors: an entry must be 7 to 64 hex digits.
+    pub fn set_commits(&mut self, origin: &str, commits: &[String]) -> Result<(), Error> {
+        for c in commits {
+            if !(7..=64).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::Config {
+                    path: Some(origin.into()),
+                    message: format!(
+                        "allow.commits: {c:?} is not a commit id (7 to 64 hex digits)"
+                    ),
+                });
+            }
+        }
+        self.commits = commits.iter().map(|c| c.to_ascii_lowercase()).collect();
+        Ok(())
+    }
+
+    /// The value contains a configured stopword.
+    pub fn stopword_in(&self, value: &[u8]) -> bool {
+        self.stopwords.iter().any(|w| {
+            value
+                .windows(w.len())
+                .any(|win| win.eq_ignore_ascii_case(w))
+        })
+    }
+
+    /// The commit `id` (full hex id) is allowlisted.
+    pub fn commit_allowed(&self, id: &str) -> bool {
+        self.commits.iter().any(|c| id.starts_with(c.as_str()))
     }
 
     /// `rel` is the path relative to the scan root, with `/` separators.

@@ -16,8 +16,11 @@ pub enum Reason {
     AllowPath,
     /// The value matches `[allow] regexes`.
     AllowRegex,
-    /// The line carries `scan-secrets:allow`.
+    /// The line carries `scan-secrets:allow` (or, with `--accept-foreign-markers`, another
+    /// scanner's marker).
     Inline,
+    /// The value contains an `[allow] stopwords` word.
+    Stopword,
     /// A placeholder, template expression, documented example or test value.
     Placeholder,
     /// A generic match whose value is code (a variable, a call, an env lookup), not a literal.
@@ -29,6 +32,14 @@ pub enum Reason {
 
 /// The inline marker that suppresses findings on its line.
 pub const INLINE_MARKER: &[u8] = b"scan-secrets:allow";
+
+/// Other scanners' inline markers, honoured with `--accept-foreign-markers`.
+pub const FOREIGN_MARKERS: [&[u8]; 4] = [
+    b"gitleaks:allow",
+    b"pragma: allowlist secret",
+    b"trufflehog:ignore",
+    b"kingfisher:ignore",
+];
 
 /// The byte range of the line(s) holding `span`.
 pub fn lines_of(text: &[u8], span: &Range<usize>) -> Range<usize> {
@@ -47,11 +58,19 @@ pub fn check(
 ) -> Option<Reason> {
     let value = &text[cand.secret.clone()];
     let line = &text[lines_of(text, &cand.span)];
-    if memchr::memmem::find(line, INLINE_MARKER).is_some() {
+    if memchr::memmem::find(line, INLINE_MARKER).is_some()
+        || (allow.foreign_markers
+            && FOREIGN_MARKERS
+                .iter()
+                .any(|m| memchr::memmem::find(line, m).is_some()))
+    {
         return Some(Reason::Inline);
     }
     if allow.value_allowed(value) {
         return Some(Reason::AllowRegex);
+    }
+    if allow.stopword_in(value) {
+        return Some(Reason::Stopword);
     }
     placeholder::check(rule, value, text, cand, path)
 }
