@@ -31,6 +31,28 @@ pub enum Command {
     /// Record the current findings in a baseline file (-o, default
     /// .scan-secrets-baseline.json); scans with --baseline then report only new ones.
     Baseline(BaselineArgs),
+    /// Configuration tools: `config check` validates a config file.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Load the config (as a scan would), check every key, glob, regex, rule and example,
+    /// and say what it sets up. Exit 0 when valid, 2 with the reason otherwise.
+    Check {
+        /// Config file (default: .scan-secrets.toml in DIR).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The directory a scan would start in (default: .).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

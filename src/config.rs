@@ -41,6 +41,8 @@ pub struct ConfigFile {
     pub rules: Vec<RuleSpec>,
     /// Baseline file, relative to the config file's directory.
     pub baseline: Option<PathBuf>,
+    /// `false`: only the `[[rule]]`s of this file, no built-in rules.
+    pub extend: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -177,7 +179,19 @@ impl Settings {
             .as_ref()
             .map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
 
-        let mut rules = RuleSet::builtin()?;
+        let extend = config.extend.unwrap_or(true);
+        if !extend && config.rules.is_empty() {
+            return Err(Error::Config {
+                path: config_path.clone(),
+                message: "extend = false uses only this file's [[rule]]s, and it has none".into(),
+            });
+        }
+        let mut rules = if extend {
+            RuleSet::builtin()?
+        } else {
+            RuleSet::default()
+        };
+        let custom: Vec<String> = config.rules.iter().map(|r| r.id.clone()).collect();
         if !config.rules.is_empty() {
             rules.add_custom(&origin, config.rules)?;
         }
@@ -245,6 +259,10 @@ impl Settings {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
+        let rules = Arc::new(rules);
+        if !custom.is_empty() {
+            check_examples(&origin, &rules, &custom)?;
+        }
         Ok(Settings {
             mode,
             root,
@@ -255,13 +273,42 @@ impl Settings {
             threads,
             color,
             quiet: args.quiet,
-            rules: Arc::new(rules),
+            rules,
             allow,
             config_path,
             baseline,
             update_baseline: args.update_baseline,
         })
     }
+}
+
+/// Runs each custom rule's examples through the matcher: a positive example it does not
+/// find, or a negative one it finds, is a config error (the rule does not do what its author
+/// says).
+fn check_examples(origin: &str, set: &Arc<RuleSet>, custom: &[String]) -> Result<(), Error> {
+    let matcher = crate::matcher::Matcher::for_small_inputs(set.clone());
+    for rule in set.rules.iter().filter(|r| custom.contains(&r.id)) {
+        let index = set.rules.iter().position(|r| r.id == rule.id);
+        let found = |example: &str| {
+            matcher
+                .scan(example.as_bytes())
+                .iter()
+                .any(|c| Some(c.rule) == index)
+        };
+        let err = |message: String| Error::Pattern {
+            origin: format!("{origin}: rule {}", rule.id),
+            message,
+        };
+        if let Some(e) = rule.examples.iter().find(|e| !found(e)) {
+            return Err(err(format!(
+                "example {e:?} is not matched (check the regex, the keywords and min_entropy)"
+            )));
+        }
+        if let Some(e) = rule.negative_examples.iter().find(|e| found(e)) {
+            return Err(err(format!("negative example {e:?} is matched")));
+        }
+    }
+    Ok(())
 }
 
 fn load_config(path: &Path) -> Result<ConfigFile, Error> {

@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Some(Command::Install(args)) => hook::install(args),
         Some(Command::Uninstall(args)) => hook::uninstall(args),
         Some(Command::Baseline(args)) => baseline_command(args.scan),
+        Some(Command::Config(args)) => commands::config(args),
         None => scan_command(cli.scan),
     }
 }

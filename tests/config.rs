@@ -41,16 +41,7 @@ fn disable_rule_and_custom_rule() {
     let repo = TestRepo::dir();
     repo.write(
         ".scan-secrets.toml",
-        r#"disable = ["generic-password"]
-
-[[rule]]
-id = "acme-token"
-description = "ACME internal token"
-keywords = ["acme_"]
-regex = '''acme_[a-z0-9]{16}'''
-examples = ["acme_0123abcd4567efgh"]
-negative_examples = ["acme_short"]
-"#,
+        &format!("disable = [\"generic-password\"]\n{ACME_RULE}"),
     );
     repo.write(
         "a.env",
@@ -163,4 +154,101 @@ fn allow_stopwords_and_commits() {
     let out = repo.cmd().arg("--history").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("allow.commits"));
+}
+
+const ACME_RULE: &str = r#"
+[[rule]]
+id = "acme-token"
+description = "ACME internal token"
+keywords = ["acme_"]
+regex = '''acme_[a-z0-9]{16}'''
+examples = ["acme_0123abcd4567efgh"]
+negative_examples = ["acme_short"]
+"#;
+
+#[test]
+fn extend_false_uses_only_the_custom_rules() {
+    let repo = TestRepo::dir();
+    repo.write(
+        ".scan-secrets.toml",
+        &format!("extend = false\n{ACME_RULE}"),
+    );
+    repo.write(
+        "a.env",
+        &format!(
+            "GITHUB_TOKEN={}\nX=acme_k2j4h6g8f0d2s4a6\n",
+            github_token("ghp_", 420)
+        ),
+    );
+    let (findings, code) = repo.scan_json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&findings),
+        vec![("acme-token".to_string(), "a.env".to_string(), 2, 3)]
+    );
+    repo.write(".scan-secrets.toml", "extend = false\n");
+    let out = repo.cmd().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("extend = false"));
+}
+
+#[test]
+fn custom_rule_examples_are_checked_at_load() {
+    let repo = TestRepo::dir();
+    // The positive example is too short for the regex: the rule is wrong, say so.
+    repo.write(
+        ".scan-secrets.toml",
+        &ACME_RULE.replace("acme_0123abcd4567efgh", "acme_0123"),
+    );
+    let out = repo.cmd().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("acme-token") && stderr.contains("example \"acme_0123\" is not matched"),
+        "{stderr}"
+    );
+    repo.write(
+        ".scan-secrets.toml",
+        &ACME_RULE.replace("acme_short", "acme_aaaabbbbccccdddd"),
+    );
+    let out = repo.cmd().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("negative example"));
+}
+
+#[test]
+fn config_check_explains_a_valid_config_and_rejects_a_bad_one() {
+    let repo = TestRepo::dir();
+    repo.write(
+        ".scan-secrets.toml",
+        &format!("[allow]\npaths = [\"fixtures\"]\nregexes = [\"^x$\", \"^y$\"]\n{ACME_RULE}"),
+    );
+    let out = repo.cmd().args(["config", "check"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(".scan-secrets.toml: valid"), "{stdout}");
+    assert!(stdout.contains("(1 custom, examples checked)"), "{stdout}");
+    assert!(
+        stdout.contains("allow: 1 path glob, 2 regexes, 0 stopwords, 0 commits"),
+        "{stdout}"
+    );
+
+    repo.write("bad.toml", "[allow]\nregexes = [\"(unclosed\"]\n");
+    let out = repo
+        .cmd()
+        .args(["config", "check", "--config", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("allow.regexes: bad regex"));
+
+    let empty = TestRepo::dir();
+    let out = empty.cmd().args(["config", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no config file"));
 }

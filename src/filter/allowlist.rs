@@ -80,6 +80,25 @@ impl Allowlist {
         Ok(())
     }
 
+    /// What is allowed, for `config check`: `2 path globs, 1 regex, 0 stopwords, 0 commits`.
+    pub fn describe(&self) -> String {
+        let n = |k: usize, what: &str| {
+            let end = match (k, what.ends_with('x')) {
+                (1, _) => "",
+                (_, true) => "es",
+                _ => "s",
+            };
+            format!("{k} {what}{end}")
+        };
+        format!(
+            "{}, {}, {}, {}",
+            n(self.paths.as_ref().map_or(0, |g| g.len() / 2), "path glob"),
+            n(self.regexes.len(), "regex"),
+            n(self.stopwords.len(), "stopword"),
+            n(self.commits.len(), "commit")
+        )
+    }
+
     /// The value contains a configured stopword.
     pub fn stopword_in(&self, value: &[u8]) -> bool {
         self.stopwords.iter().any(|w| {
