@@ -59,6 +59,21 @@ pub struct AllowSection {
     /// reported by history and range scans.
     #[serde(default)]
     pub commits: Vec<String>,
+    /// Allowlists that apply to one rule only: `[allow.rule.<id>]`.
+    #[serde(default)]
+    pub rule: std::collections::BTreeMap<String, RuleAllow>,
+}
+
+/// `[allow.rule.<id>]`: like `[allow]`, for findings of that rule only.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleAllow {
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    #[serde(default)]
+    pub stopwords: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,6 +221,26 @@ impl Settings {
         allow.set_stopwords(&config.allow.stopwords);
         allow.set_commits(&origin, &config.allow.commits)?;
         allow.foreign_markers = args.accept_foreign_markers;
+        for (id, spec) in &config.allow.rule {
+            if !rules.rules.iter().any(|r| &r.id == id) {
+                return Err(Error::Config {
+                    path: config_path.clone(),
+                    message: format!(
+                        "[allow.rule.{id}]: no rule {id:?} is in use (see `scan-secrets rules`)"
+                    ),
+                });
+            }
+            let mut one =
+                Allowlist::new(&origin, &spec.paths, &spec.regexes).map_err(|e| match e {
+                    Error::Config { path, message } => Error::Config {
+                        path,
+                        message: message.replacen("allow.", &format!("allow.rule.{id}."), 1),
+                    },
+                    e => e,
+                })?;
+            one.set_stopwords(&spec.stopwords);
+            allow.per_rule.insert(id.clone(), one);
+        }
 
         let config_size = match &config.limits.max_file_size {
             None => None,

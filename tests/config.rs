@@ -252,3 +252,42 @@ fn config_check_explains_a_valid_config_and_rejects_a_bad_one() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("no config file"));
 }
+
+#[test]
+fn per_rule_allowlists_apply_to_their_rule_only() {
+    let repo = TestRepo::dir();
+    repo.write(
+        ".scan-secrets.toml",
+        "[allow.rule.github-pat-classic]\npaths = [\"fixtures\"]\n\n\
+         [allow.rule.stripe-secret-key]\nstopwords = [\"zebra\"]\n",
+    );
+    let gh = github_token("ghp_", 430);
+    let zebra = format!(
+        "sk_live_{}ZEBRA{}",
+        fake("", ALNUM, 12, 4),
+        fake("", ALNUM, 12, 5)
+    );
+    let stripe = fake("sk_live_", ALNUM, 30, 6);
+    repo.write(
+        "fixtures/keys.env",
+        &format!("GITHUB_TOKEN={gh}\nSTRIPE_SECRET_KEY={stripe}\nSTRIPE_KEY={zebra}\n"),
+    );
+    let (findings, code) = repo.scan_json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&findings),
+        vec![(
+            "stripe-secret-key".to_string(),
+            "fixtures/keys.env".to_string(),
+            2,
+            19
+        )]
+    );
+    repo.write(
+        ".scan-secrets.toml",
+        "[allow.rule.no-such-rule]\npaths = [\"x\"]\n",
+    );
+    let out = repo.cmd().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[allow.rule.no-such-rule]"));
+}

@@ -15,6 +15,8 @@ pub struct Allowlist {
     commits: Vec<String>,
     /// Honour other scanners' inline markers too (`--accept-foreign-markers`).
     pub foreign_markers: bool,
+    /// `[allow.rule.<id>]`, by rule id.
+    pub per_rule: std::collections::HashMap<String, Allowlist>,
 }
 
 impl Allowlist {

@@ -72,5 +72,16 @@ pub fn check(
     if allow.stopword_in(value) {
         return Some(Reason::Stopword);
     }
+    if let Some(own) = allow.per_rule.get(&rule.id) {
+        if path.is_some_and(|p| own.path_allowed(p)) {
+            return Some(Reason::AllowPath);
+        }
+        if own.value_allowed(value) {
+            return Some(Reason::AllowRegex);
+        }
+        if own.stopword_in(value) {
+            return Some(Reason::Stopword);
+        }
+    }
     placeholder::check(rule, value, text, cand, path)
 }
