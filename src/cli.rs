@@ -179,6 +179,11 @@ pub struct ScanArgs {
     #[arg(long, hide = true)]
     pub no_color: bool,
 
+    /// Human output: after the summary, count the suppressed candidates by reason
+    /// (placeholder, lockfile, allowlist, ...).
+    #[arg(long)]
+    pub show_suppressed: bool,
+
     /// Human output: findings only, no rotation guides and no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -106,6 +106,7 @@ pub struct Settings {
     pub threads: usize,
     pub color: bool,
     pub quiet: bool,
+    pub show_suppressed: bool,
     pub rules: Arc<RuleSet>,
     pub allow: Allowlist,
     /// The config file in use, never scanned itself.
@@ -308,6 +309,7 @@ impl Settings {
             threads,
             color,
             quiet: args.quiet,
+            show_suppressed: args.show_suppressed,
             rules,
             allow,
             config_path,

@@ -80,6 +80,7 @@ fn scan_command(args: cli::ScanArgs) -> Result<Status, Error> {
         show_secrets: settings.show_secrets,
         color: settings.color,
         quiet: settings.quiet,
+        show_suppressed: settings.show_suppressed,
     };
     let mut out: Box<dyn Write> = match &settings.output {
         Some(path) => Box::new(std::io::BufWriter::new(

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Mode, Settings};
 use crate::error::Error;
-use crate::filter::{self, allowlist::Allowlist};
+use crate::filter::{self, allowlist::Allowlist, Reason, Tally};
 use crate::finding::{fingerprint, Finding, Location, Origin};
 use crate::matcher::{Candidate, Matcher};
 use crate::source::history;
@@ -25,7 +25,7 @@ pub struct Report {
     pub bytes: u64,
     pub skipped_large: u64,
     pub skipped_binary: u64,
-    pub suppressed: u64,
+    pub suppressed: Tally,
     /// Per-item errors already printed to stderr; any makes the exit status 2.
     pub errors: u64,
     pub elapsed: Duration,
@@ -39,13 +39,13 @@ pub struct Report {
 }
 
 /// Findings and the suppressed count, shared by the worker threads.
-type Collected = Mutex<(Vec<Finding>, u64)>;
+type Collected = Mutex<(Vec<Finding>, Tally)>;
 
-fn collect(collected: &Collected, found: Vec<Finding>, suppressed: u64) {
-    if !found.is_empty() || suppressed > 0 {
+fn collect(collected: &Collected, found: Vec<Finding>, suppressed: Tally) {
+    if !found.is_empty() || suppressed.total() > 0 {
         let mut c = collected.lock().unwrap_or_else(|p| p.into_inner());
         c.0.extend(found);
-        c.1 += suppressed;
+        c.1.merge(&suppressed);
     }
 }
 
@@ -55,7 +55,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         Mode::Staged(_) | Mode::Stdin => Matcher::for_small_inputs(settings.rules.clone()),
         _ => Matcher::new(settings.rules.clone()),
     };
-    let collected: Collected = Mutex::new((Vec::new(), 0u64));
+    let collected: Collected = Mutex::new((Vec::new(), Tally::default()));
     let handle = |chunk: Chunk| {
         let (found, suppressed) = scan_chunk(&matcher, &settings.allow, &chunk);
         collect(&collected, found, suppressed);
@@ -112,7 +112,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                         return Vec::new();
                     }
                     let mut found = Vec::new();
-                    let mut suppressed = 0;
+                    let mut suppressed = Tally::default();
                     for (place, added) in blob.places.iter().zip(&blob.added) {
                         if is_own_config(settings, Some(&place.path)) {
                             continue;
@@ -131,7 +131,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                             &settings.allow,
                         );
                         found.extend(f);
-                        suppressed += s;
+                        suppressed.merge(&s);
                     }
                     collect(&collected, found, suppressed);
                     // Where candidates were, whatever the filters said at these places: the
@@ -152,7 +152,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
             .commit()
             .is_none_or(|c| !settings.allow.commit_allowed(&c.id))
     });
-    suppressed += (before - findings.len()) as u64;
+    suppressed.add(Reason::AllowCommit, (before - findings.len()) as u64);
     if commits.is_some() {
         findings = first_occurrences(findings);
     }
@@ -222,10 +222,10 @@ fn first_occurrences(findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 /// Matches one chunk and applies the filters; returns the findings and the suppressed count.
-pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<Finding>, u64) {
+pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<Finding>, Tally) {
     let cands = matcher.scan_in(&chunk.text, chunk.added.as_deref());
     if cands.is_empty() {
-        return (Vec::new(), 0);
+        return (Vec::new(), Tally::default());
     }
     findings_for(
         matcher,
@@ -248,7 +248,7 @@ fn findings_for(
     rel_path: Option<&str>,
     added: Option<&[Range<usize>]>,
     allow: &Allowlist,
-) -> (Vec<Finding>, u64) {
+) -> (Vec<Finding>, Tally) {
     let touches_added = |c: &&Candidate| {
         added.is_none_or(|ranges| {
             ranges
@@ -257,17 +257,18 @@ fn findings_for(
         })
     };
     let cands: Vec<&Candidate> = cands.iter().filter(touches_added).collect();
+    let mut suppressed = Tally::default();
     if rel_path.is_some_and(|p| allow.path_allowed(p)) {
-        return (Vec::new(), cands.len() as u64);
+        suppressed.add(Reason::AllowPath, cands.len() as u64);
+        return (Vec::new(), suppressed);
     }
     let rules = matcher.rules();
     let mut lines = LineCounter::new(text);
     let mut out = Vec::new();
-    let mut suppressed = 0;
     for c in cands {
         let rule = &rules.rules[c.rule];
-        if filter::check(rule, c, text, rel_path, allow).is_some() {
-            suppressed += 1;
+        if let Some(reason) = filter::check(rule, c, text, rel_path, allow) {
+            suppressed.add(reason, 1);
             continue;
         }
         let secret = text[c.secret.clone()].to_vec();

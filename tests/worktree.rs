@@ -176,3 +176,47 @@ fn generic_assignments_are_found_with_low_confidence() {
     );
     assert!(findings.iter().all(|f| f["confidence"] == "low"));
 }
+
+#[test]
+fn generated_files_silence_generic_matches_but_not_provider_keys() {
+    let repo = TestRepo::dir();
+    let generic = "api_secret = \"q8Zr2LmX0vTn5KpW7yHc3JdB6sFa1GeQ\"\n";
+    for path in [
+        "app.py",
+        "Cargo.lock",
+        "web/package-lock.json",
+        "vendor/lib/x.py",
+        "dist/app.min.js",
+        "dist/app.js.map",
+    ] {
+        repo.write(path, generic);
+    }
+    let token = github_token("ghp_", 440);
+    repo.write("yarn.lock", &format!("token {token}\n"));
+    let (findings, code) = repo.scan_json(&[]);
+    assert_eq!(code, 1);
+    let mut places: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().into(),
+                f["file"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    places.sort();
+    assert_eq!(places.len(), 2, "{places:?}");
+    assert_eq!(places[0].1, "app.py");
+    assert_eq!(places[1], ("github-pat-classic".into(), "yarn.lock".into()));
+
+    let out = repo
+        .cmd()
+        .args(["--show-suppressed", "--color", "never"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Suppressed: 5 lockfile, bundle or vendored file."),
+        "{stdout}"
+    );
+}

@@ -28,6 +28,66 @@ pub enum Reason {
     /// A generic match in a test or documentation file, where such values are fixtures and
     /// examples (provider formats are still reported there).
     TestOrDocs,
+    /// A generic match in generated or third-party content: a lockfile, a source map, a
+    /// minified bundle, a vendored directory (provider formats are still reported there).
+    Generated,
+    /// A history finding attributed to a commit of `[allow] commits`.
+    AllowCommit,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 9] = [
+        Reason::AllowPath,
+        Reason::AllowRegex,
+        Reason::Inline,
+        Reason::Stopword,
+        Reason::Placeholder,
+        Reason::Reference,
+        Reason::TestOrDocs,
+        Reason::Generated,
+        Reason::AllowCommit,
+    ];
+
+    /// How the summary names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::AllowPath => "allowlisted path",
+            Reason::AllowRegex => "allowlisted value",
+            Reason::Inline => "inline marker",
+            Reason::Stopword => "stopword",
+            Reason::Placeholder => "placeholder or example",
+            Reason::Reference => "code reference",
+            Reason::TestOrDocs => "test or docs file",
+            Reason::Generated => "lockfile, bundle or vendored file",
+            Reason::AllowCommit => "allowlisted commit",
+        }
+    }
+}
+
+/// Suppressed candidates counted by reason.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally(pub [u64; Reason::ALL.len()]);
+
+impl Tally {
+    pub fn add(&mut self, reason: Reason, n: u64) {
+        self.0[reason as usize] += n;
+    }
+    pub fn merge(&mut self, other: &Tally) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+    /// `(label, count)` of the reasons with a count.
+    pub fn nonzero(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        Reason::ALL
+            .iter()
+            .zip(self.0)
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| (r.label(), n))
+    }
 }
 
 /// The inline marker that suppresses findings on its line.

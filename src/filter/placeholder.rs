@@ -305,6 +305,9 @@ pub fn check(
         if is_test_path(p) || (rule.random.not() && is_docs_path(p)) {
             return Some(Reason::TestOrDocs);
         }
+        if is_generated_path(p) {
+            return Some(Reason::Generated);
+        }
     }
     // Context heuristics for the low-confidence assignment detectors only; format-specific
     // generic rules (credential URLs, .netrc, .npmrc) carry medium confidence.
@@ -431,6 +434,38 @@ fn has_format_directive(lower: &str) -> bool {
 fn has_inner_equals(value: &[u8]) -> bool {
     let trimmed = value.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
     value[..trimmed].contains(&b'=')
+}
+
+/// Lockfiles, source maps, minified bundles and vendored directories: generated or
+/// third-party content, full of hashes and random-looking ids that are not secrets.
+pub fn is_generated_path(path: &str) -> bool {
+    const LOCKFILES: &[&str] = &[
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "bun.lock",
+        "Cargo.lock",
+        "poetry.lock",
+        "Pipfile.lock",
+        "uv.lock",
+        "go.sum",
+        "composer.lock",
+        "Gemfile.lock",
+        "packages.lock.json",
+        "flake.lock",
+        "mix.lock",
+        "pubspec.lock",
+        "Podfile.lock",
+    ];
+    const VENDORED: &[&str] = &["vendor", "node_modules", "third_party", "bower_components"];
+    let mut parts = path.rsplit('/');
+    let name = parts.next().unwrap_or(path);
+    LOCKFILES.contains(&name)
+        || name.ends_with(".map")
+        || name.ends_with(".min.js")
+        || name.ends_with(".min.css")
+        || parts.any(|dir| VENDORED.contains(&dir))
 }
 
 /// Directory and file names of test suites and fixtures.

@@ -81,6 +81,16 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
             writeln!(out)?;
         }
         summary(report, groups.len(), &paint, out)?;
+        if view.show_suppressed {
+            let by_reason: Vec<String> = report
+                .suppressed
+                .nonzero()
+                .map(|(label, n)| format!("{n} {label}"))
+                .collect();
+            if !by_reason.is_empty() {
+                writeln!(out, "Suppressed: {}.", by_reason.join(", "))?;
+            }
+        }
     }
     out.flush()
 }
@@ -126,8 +136,8 @@ fn summary(
             plural(report.skipped_binary, "binary file")
         ));
     }
-    if report.suppressed > 0 {
-        notes.push(format!("{} suppressed", report.suppressed));
+    if report.suppressed.total() > 0 {
+        notes.push(format!("{} suppressed", report.suppressed.total()));
     }
     if report.baselined > 0 {
         notes.push(format!("{} in the baseline", report.baselined));

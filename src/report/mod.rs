@@ -19,6 +19,7 @@ pub struct View<'a> {
     pub show_secrets: bool,
     pub color: bool,
     pub quiet: bool,
+    pub show_suppressed: bool,
 }
 
 impl View<'_> {
