@@ -99,6 +99,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                 );
             }
             commits = Some(plan.commits);
+            stats.errors.fetch_add(plan.errors, Ordering::Relaxed);
             history::for_each_blob(
                 &plan,
                 settings.max_file_size,

@@ -752,3 +752,46 @@ fn fast_import_history_is_read_in_pack_order_with_the_right_commits() {
         repo.scan_json_env(&["--history"], &[("SCAN_SECRETS_HISTORY_ORDER", "path")]);
     assert_eq!(without_counts(&by_path), without_counts(&findings));
 }
+
+#[test]
+fn corrupt_pack_is_reported_with_exit_2_never_a_panic() {
+    let repo = TestRepo::new();
+    for i in 0..6u32 {
+        for f in 0..3 {
+            repo.write(
+                &format!("src/f{f}.py"),
+                &filler(&format!("f{f}"), 40 + i as usize),
+            );
+        }
+        repo.commit_all_at("work", &day(i + 1));
+    }
+    repo.git(&["repack", "-adq"]);
+    let pack = std::fs::read_dir(repo.path().join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    // Damage the compressed data of many objects (past the header, before the trailer).
+    let n = bytes.len();
+    for i in (64..n - 40).step_by(97) {
+        bytes[i] ^= 0x5a;
+    }
+    let mut perms = std::fs::metadata(&pack).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&pack, perms).unwrap();
+    std::fs::write(&pack, bytes).unwrap();
+    for order in ["path", "pack"] {
+        let out = repo
+            .cmd()
+            .args(["--history", "--format", "json"])
+            .env("SCAN_SECRETS_HISTORY_ORDER", order)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "order {order}: {stderr}");
+        assert!(!stderr.contains("panic"), "order {order}: {stderr}");
+        assert!(stderr.contains("scan-secrets:"), "order {order}: {stderr}");
+    }
+}

@@ -88,17 +88,22 @@ pub struct Plan {
     pub jobs: Jobs,
     pub commits: usize,
     pub shallow: bool,
+    /// Objects that could not be read while planning (already reported on stderr).
+    pub errors: u64,
 }
 
 pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, Error> {
     let repo = git::discover(dir)?;
     let packs = Packs::open(&repo);
     let shallow = repo.is_shallow().unwrap_or(false);
+    let mut errors = 0;
     let (commits, jobs) = match selection {
         Selection::All => {
             let tips = all_ref_tips(&repo)?;
-            let commits = walk_all(&repo, &packs, &tips)?;
-            let jobs = first_introductions(&repo, &packs, &commits, threads)?;
+            let (commits, unreadable) = walk_all(&repo, &packs, &tips)?;
+            errors += unreadable;
+            let (jobs, unreadable) = first_introductions(&repo, &packs, &commits, threads)?;
+            errors += unreadable;
             (commits.len(), jobs)
         }
         Selection::Since(rev) => {
@@ -124,6 +129,7 @@ pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, E
         jobs,
         commits,
         shallow,
+        errors,
     })
 }
 
@@ -147,9 +153,15 @@ fn all_ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, Error> {
         .map_err(|e| git_err("cannot read refs", e))?;
     for r in refs.all().map_err(|e| git_err("cannot read refs", e))? {
         let Ok(mut r) = r else { continue };
-        // A ref to a tree or blob, or a dangling ref, has no history to scan.
-        if let Ok(commit) = r.peel_to_commit() {
-            tips.push(commit.id);
+        let direct = r.target().try_id().map(|id| id.to_owned());
+        match r.peel_to_commit() {
+            Ok(commit) => tips.push(commit.id),
+            // A ref to a tree or blob, or a dangling ref, has no history to scan; an object
+            // that cannot be read is reported by the walk.
+            Err(_) => tips.extend(direct.filter(|id| {
+                repo.find_header(*id)
+                    .map_or(true, |h| h.kind() == gix::objs::Kind::Commit)
+            })),
         }
     }
     if let Ok(head) = repo.head_id() {
@@ -183,13 +195,15 @@ fn walk(
     Ok(topo_order(commits))
 }
 
-/// Every commit reachable from `tips`, parents before children. Commits that are missing
-/// (beyond a shallow clone's boundary) end the walk there.
+/// Every commit reachable from `tips`, parents before children, and how many could not be
+/// read. Commits that are missing (beyond a shallow clone's boundary) end the walk there;
+/// unreadable ones (a corrupt pack) are reported on stderr and end it too.
 fn walk_all(
     repo: &gix::Repository,
     packs: &Packs,
     tips: &[ObjectId],
-) -> Result<Vec<CommitData>, Error> {
+) -> Result<(Vec<CommitData>, u64), Error> {
+    let mut errors = 0;
     let mut reader = packs.reader(repo.clone(), COMMIT_CACHE_BYTES);
     let mut seen: FastSet<ObjectId> = FastSet::default();
     let mut queue: Vec<ObjectId> = tips.to_vec();
@@ -199,16 +213,24 @@ fn walk_all(
         if !seen.insert(id) {
             continue;
         }
-        match reader.find(&id, &mut buf)? {
-            Some(gix::objs::Kind::Commit) => {}
-            Some(kind) => return Err(Error::Git(format!("object {id} is a {kind}, not a commit"))),
-            None => continue,
-        }
-        let commit = git::parse_commit(id, &buf)?;
+        let commit = match reader.find(&id, &mut buf) {
+            Ok(Some(gix::objs::Kind::Commit)) => git::parse_commit(id, &buf),
+            // A tip that is not a commit (a ref that gix could not peel) or a missing parent.
+            Ok(_) => continue,
+            Err(e) => Err(e),
+        };
+        let commit = match commit {
+            Ok(c) => c,
+            Err(e) => {
+                errors += 1;
+                eprintln!("scan-secrets: commit {id}: {e}; its history is not scanned; continuing");
+                continue;
+            }
+        };
         queue.extend(commit.parents.iter().filter(|p| !seen.contains(*p)));
         commits.push(commit);
     }
-    Ok(topo_order(commits))
+    Ok((topo_order(commits), errors))
 }
 
 /// Decoded objects kept while walking commits (commits are rarely deltified).
@@ -271,7 +293,7 @@ fn first_introductions(
     packs: &Packs,
     commits: &[CommitData],
     threads: usize,
-) -> Result<Jobs, Error> {
+) -> Result<(Jobs, u64), Error> {
     let tree_of: FastMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
     let order = descent_order(commits);
     let per = order.len().div_ceil(threads.max(1)).max(1);
@@ -295,6 +317,7 @@ fn first_introductions(
     // Per path: (commit index, blob) records from all slices, earliest first, one per blob.
     let mut chain_of: HashMap<String, usize> = HashMap::new();
     let mut chains: Vec<(String, Vec<(u32, ObjectId)>)> = Vec::new();
+    let errors = parts.iter().map(|p| p.errors).sum();
     for part in parts {
         for (path, records) in part.paths.into_iter().zip(part.records) {
             let i = *chain_of.entry(path).or_insert_with_key(|path| {
@@ -333,9 +356,9 @@ fn first_introductions(
         _ => deltas_follow_paths(packs, &chains),
     };
     if by_path {
-        Ok(Jobs::Chains(segments(chains)))
+        Ok((Jobs::Chains(segments(chains)), errors))
     } else {
-        Ok(Jobs::Whole(by_blob(chains)))
+        Ok((Jobs::Whole(by_blob(chains)), errors))
     }
 }
 
@@ -412,6 +435,8 @@ fn by_blob(chains: Vec<Vec<Version>>) -> Vec<Version> {
 struct PathRecords {
     paths: Vec<String>,
     records: Vec<Vec<(u32, ObjectId)>>,
+    /// Trees that could not be read.
+    errors: u64,
 }
 
 /// The (path, blob) pairs each commit of `commits` named in `order` introduced relative to
@@ -438,11 +463,13 @@ fn path_records(
                 continue;
             }
             // A missing tree (shallow boundary, partial clone) ends this branch of the walk.
-            let Some(new_data) = read_raw_tree(reader, &new, &mut new_buf) else {
+            let Some(new_data) = read_raw_tree(reader, &new, &mut new_buf, &mut out.errors) else {
                 continue;
             };
+            // An unreadable parent tree makes everything below count as new: more work, no
+            // loss.
             let old_data = old
-                .and_then(|o| read_raw_tree(reader, &o, &mut old_buf))
+                .and_then(|o| read_raw_tree(reader, &o, &mut old_buf, &mut out.errors))
                 .unwrap_or_default();
             for Change { entry, old_tree } in TreeDiff::new(old_data, new_data, hash_len) {
                 let Ok(oid) = ObjectId::try_from(entry.oid) else {
@@ -474,14 +501,22 @@ fn path_records(
 }
 
 /// The raw bytes of tree `id`, or `None` when it is missing or not a tree.
+/// An unreadable tree (a corrupt pack) is reported on stderr and counted in `errors`; a
+/// missing one (beyond a shallow clone's boundary) is not an error.
 fn read_raw_tree<'b>(
     reader: &mut Reader<'_>,
     id: &ObjectId,
     buf: &'b mut Vec<u8>,
+    errors: &mut u64,
 ) -> Option<&'b [u8]> {
     match reader.find(id, buf) {
         Ok(Some(gix::objs::Kind::Tree)) => Some(buf),
-        _ => None,
+        Ok(_) => None,
+        Err(e) => {
+            *errors += 1;
+            eprintln!("scan-secrets: tree {id}: {e}; the files below it are not scanned there; continuing");
+            None
+        }
     }
 }
 
