@@ -99,28 +99,28 @@ fn apply_baseline(
     path: &std::path::Path,
     report: &mut scan::Report,
 ) -> Result<(), Error> {
-    if settings.update_baseline {
+    let baseline = if settings.update_baseline {
         let old = match path.exists() {
             true => baseline::Baseline::load(path)?,
             false => baseline::Baseline::default(),
         };
-        let mut findings = report.findings.clone();
-        let applied = old.apply(&mut findings);
         let new = baseline::Baseline::of(path, &report.findings, &settings.rules);
         new.save()?;
+        let known = |b: &baseline::Baseline, e: &baseline::Entry| {
+            b.entries.iter().any(|o| o.fingerprint == e.fingerprint)
+        };
         eprintln!(
             "scan-secrets: updated {}: {} added, {} dropped, {} in all",
             path.display(),
-            findings
-                .iter()
-                .map(|f| f.fingerprint.as_str())
-                .collect::<std::collections::HashSet<_>>()
-                .len(),
-            applied.stale,
+            new.entries.iter().filter(|e| !known(&old, e)).count(),
+            old.entries.iter().filter(|e| !known(&new, e)).count(),
             new.entries.len()
         );
-    }
-    let applied = baseline::Baseline::load(path)?.apply(&mut report.findings);
+        new
+    } else {
+        baseline::Baseline::load(path)?
+    };
+    let applied = baseline.apply(&mut report.findings);
     report.baselined = applied.matched;
     report.stale_baseline = applied.stale;
     Ok(())

@@ -180,15 +180,7 @@ fn union(added: &[Option<Vec<Range<usize>>>]) -> Option<Vec<Range<usize>>> {
     for a in added {
         all.extend(a.as_ref()?.iter().cloned());
     }
-    all.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in all {
-        match merged.last_mut() {
-            Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    Some(merged)
+    Some(source::merge_ranges(all))
 }
 
 /// The config file in use is not scanned (it may hold allowlisted values on purpose).

@@ -8,6 +8,8 @@ use crate::error::Error;
 #[derive(Debug, Default)]
 pub struct Allowlist {
     paths: Option<GlobSet>,
+    /// How many `paths` globs the config gave (for `config check`).
+    path_count: usize,
     regexes: Vec<Regex>,
     /// Lowercase.
     stopwords: Vec<Vec<u8>>,
@@ -26,7 +28,7 @@ impl Allowlist {
             path: Some(origin.into()),
             message,
         };
-        let paths = if paths.is_empty() {
+        let globs = if paths.is_empty() {
             None
         } else {
             let mut b = GlobSetBuilder::new();
@@ -52,7 +54,8 @@ impl Allowlist {
             })
             .collect::<Result<_, _>>()?;
         Ok(Allowlist {
-            paths,
+            paths: globs,
+            path_count: paths.len(),
             regexes,
             ..Allowlist::default()
         })
@@ -84,17 +87,10 @@ impl Allowlist {
 
     /// What is allowed, for `config check`: `2 path globs, 1 regex, 0 stopwords, 0 commits`.
     pub fn describe(&self) -> String {
-        let n = |k: usize, what: &str| {
-            let end = match (k, what.ends_with('x')) {
-                (1, _) => "",
-                (_, true) => "es",
-                _ => "s",
-            };
-            format!("{k} {what}{end}")
-        };
+        let n = |k: usize, what: &str| crate::report::plural(k as u64, what);
         format!(
             "{}, {}, {}, {}",
-            n(self.paths.as_ref().map_or(0, |g| g.len() / 2), "path glob"),
+            n(self.path_count, "path glob"),
             n(self.regexes.len(), "regex"),
             n(self.stopwords.len(), "stopword"),
             n(self.commits.len(), "commit")

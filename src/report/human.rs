@@ -157,7 +157,7 @@ fn summary(
     writeln!(out)
 }
 
-/// `1 file`, `2 files`, `2 entries`.
+/// `1 file`, `2 files`, `2 entries`, `2 regexes`.
 pub fn plural(n: u64, what: &str) -> String {
     let consonant_y = what
         .strip_suffix('y')
@@ -165,6 +165,7 @@ pub fn plural(n: u64, what: &str) -> String {
     match (n, consonant_y) {
         (1, _) => format!("1 {what}"),
         (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ if what.ends_with(['s', 'x']) => format!("{n} {what}es"),
         _ => format!("{n} {what}s"),
     }
 }

@@ -1014,7 +1014,7 @@ fn read_version(
     max: u64,
     bufs: &mut Buffers,
 ) -> Result<Option<Option<(usize, u64)>>, Error> {
-    if reader.size(&blob)? > max {
+    if reader.size_at(&blob, at)? > max {
         return Ok(None);
     }
     let (kind, base) = match at {
@@ -1129,15 +1129,7 @@ fn new_lines(
             ranges.push(start + r.start..start + r.end);
         }
     }
-    ranges.sort_unstable_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    Some(merged)
+    Some(super::merge_ranges(ranges))
 }
 
 /// The ranges of `text`'s lines, each with its newline.

@@ -38,3 +38,16 @@ pub struct Stats {
     pub skipped_binary: AtomicU64,
     pub errors: AtomicU64,
 }
+
+/// `ranges` sorted, with overlapping or touching ranges joined.
+pub fn merge_ranges(mut ranges: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Range<usize>> {
+    ranges.sort_unstable_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}

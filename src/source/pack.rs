@@ -176,7 +176,12 @@ impl<'a> Reader<'a> {
     /// The object's size, from its pack entry headers (no decompression beyond the first delta
     /// header), or through gix when it is not in a pack. Errors when the object is missing.
     pub fn size(&mut self, id: &ObjectId) -> Result<u64, Error> {
-        if let Some((pack, offset)) = self.packs.locate(id) {
+        self.size_at(id, self.packs.locate(id))
+    }
+
+    /// Like `size`, for an object already located (`at` from `Packs::locate`).
+    pub fn size_at(&mut self, id: &ObjectId, at: Option<(usize, u64)>) -> Result<u64, Error> {
+        if let Some((pack, offset)) = at {
             let data = &self.packs.packs[pack].1;
             let header = data
                 .entry(offset)
@@ -221,21 +226,16 @@ impl<'a> Reader<'a> {
                 .map(|(kind, _)| Some(kind)),
             None => {
                 use gix::objs::Find;
-                match self.repo.objects.try_find(id, out) {
-                    Ok(Some(data)) => {
-                        let kind = data.kind;
-                        let (at, len) = (data.data.as_ptr() as usize, data.data.len());
-                        let start = at.wrapping_sub(out.as_ptr() as usize);
-                        if start.checked_add(len).is_some_and(|end| end <= out.len()) {
-                            out.truncate(start + len);
-                            out.drain(..start);
-                            Ok(Some(kind))
-                        } else {
-                            Err(Error::Git(format!("object {id}: unexpected buffer layout")))
-                        }
-                    }
-                    Ok(None) => Ok(None),
-                    Err(e) => Err(git_err(format!("object {id}"), e)),
+                let found = match self.repo.objects.try_find(id, out) {
+                    Ok(Some(data)) => (data.kind, data.data.as_ptr() as usize, data.data.len()),
+                    Ok(None) => return Ok(None),
+                    Err(e) => return Err(git_err(format!("object {id}"), e)),
+                };
+                let (kind, at, len) = found;
+                if super::git::keep_object(out, at, len) {
+                    Ok(Some(kind))
+                } else {
+                    Err(Error::Git(format!("object {id}: unexpected buffer layout")))
                 }
             }
         }
