@@ -15,6 +15,17 @@ Each corpus folder holds `files/` (what is scanned) and `LABELS.tsv`
   `ignore` items are not scored; a finding's line is the 1-based line where
   the reported match starts.
 
+  scan-secrets' sensitive-file findings that name a whole file (an empty
+  `secret` plus `advice`: "this .env should not be in git") claim nothing about
+  a line, so they are not line-scored; they are counted per corpus as `files`.
+
+Split (--split): every label kind is either provider-specific (a documented
+format: aws-secret-access-key, github-token, private-key, ...) or generic
+(password, api-key, generic-high-entropy, ...; see GENERIC_KINDS). Each part
+counts its own TP/FN, and the false positives of the findings of its class:
+scan-secrets' `generic` provider, Kingfisher's generic rules, detect-secrets'
+keyword / entropy / basic-auth detectors are generic, everything else provider.
+
 Defaults: tool scan-secrets, binary <repo>/target/release/scan-secrets,
 every folder under <repo>/../shared/corpus that has a LABELS.tsv.
 
@@ -192,8 +203,10 @@ def scan_scan_secrets(files_dir, binary):
     for f in data:
         if "file" not in f or "line" not in f:
             raise Fail(f"finding without file/line: {json.dumps(f)[:300]}")
-        out.append((normalise(str(f["file"]), roots), int(f["line"]),
-                    str(f.get("rule", "?"))))
+        # A whole sensitive file: no line claim (see the module doc).
+        line = None if f.get("advice") and not f.get("secret") else int(f["line"])
+        out.append((normalise(str(f["file"]), roots), line,
+                    str(f.get("rule", "?")), f.get("provider") == "generic"))
     if p.returncode == 0 and out:
         print(f"warning: {binary} exited 0 but printed {len(out)} findings",
               file=sys.stderr)
@@ -220,7 +233,8 @@ def scan_kingfisher(files_dir, binary):
         path = fi.get("path")
         if path is None:
             continue
-        out.append((normalise(str(path), roots), int(fi["line"]), str(rule)))
+        out.append((normalise(str(path), roots), int(fi["line"]), str(rule),
+                    "generic" in str(rule).lower()))
     return out
 
 
@@ -234,9 +248,17 @@ def scan_detect_secrets(files_dir, binary):
     out = []
     for fname, results in data.get("results", {}).items():
         for r in results:
+            kind = str(r.get("type", "?"))
             out.append((normalise(str(r.get("filename", fname)), roots),
-                        int(r["line_number"]), str(r.get("type", "?"))))
+                        int(r["line_number"]), kind, kind in DETECT_SECRETS_GENERIC))
     return out
+
+
+# Label kinds without a documented format of their own (the generic part of --split).
+GENERIC_KINDS = {"password", "api-key", "generic-high-entropy", "encrypted-credential",
+                 "passphrase", "credential-url", "connection-string", "yaml-binary-secret"}
+DETECT_SECRETS_GENERIC = {"Secret Keyword", "Base64 High Entropy String",
+                          "Hex High Entropy String", "Basic Auth Credentials"}
 
 
 SCANNERS = {
@@ -250,17 +272,23 @@ SCANNERS = {
 # scoring
 
 
-def score(corpus, findings):
+def score(corpus, findings, part=None):
+    """part: None (everything), "provider" or "generic" (see --split)."""
     items, unlabeled_negative = load_labels(corpus)
     files_dir = os.path.join(corpus, "files")
+    whole_files = sorted({f[0] for f in findings if f[1] is None})
+    findings = [f for f in findings if f[1] is not None]
 
     # (file, line) -> sorted rules
     hits = defaultdict(set)
+    # (file, line) -> whether a generic finding / a provider finding is there
+    classes = defaultdict(set)
     unknown = set()
-    for file, line, rule in findings:
+    for file, line, rule, generic in findings:
         if not os.path.isfile(os.path.join(files_dir, file)):
             unknown.add(file)
         hits[(file, line)].add(rule)
+        classes[(file, line)].add("generic" if generic else "provider")
     by_file = defaultdict(set)
     for (file, line) in hits:
         by_file[file].add(line)
@@ -279,11 +307,21 @@ def score(corpus, findings):
             return sorted(lines)
         return sorted(lines & it["lines"])
 
+    def in_part(it):
+        return part is None or (it["kind"] in GENERIC_KINDS) == (part == "generic")
+
+    def fp_in_part(file, lines):
+        return part is None or any(part in classes[(file, l)] for l in lines)
+
     tp, fn, fp_items = [], [], []
     for it in items:
         if it["label"] == "ignore":
             continue
         h = item_hits(it)
+        if it["label"] == "secret" and not in_part(it):
+            continue
+        if it["label"] == "nonsecret" and h and not fp_in_part(it["file"], h):
+            continue
         rules = sorted({r for l in h for r in hits[(it["file"], l)]})
         rec = {"file": it["file"], "lines": it["spec"], "kind": it["kind"],
                "note": it["note"], "hit_lines": h, "rules": rules}
@@ -296,6 +334,8 @@ def score(corpus, findings):
     if unlabeled_negative:
         for (file, line), rules in sorted(hits.items()):
             if file in whole or line in covered.get(file, ()):
+                continue
+            if not fp_in_part(file, [line]):
                 continue
             fp_lines.append({"file": file, "line": line, "rules": sorted(rules)})
 
@@ -313,6 +353,8 @@ def score(corpus, findings):
         "fp_nonsecret_items": len(fp_items), "fp_unlabeled_lines": len(fp_lines),
         "precision": prec, "recall": rec_, "f1": f1,
         "findings": len(findings),
+        "whole_files": whole_files,
+        "part": part,
         "unlabeled_negative": unlabeled_negative,
         "fn_items": fn, "fp_items": fp_items, "fp_lines": fp_lines,
         "unknown_files": sorted(unknown),
@@ -351,6 +393,8 @@ def main():
     ap.add_argument("--verbose", "-v", action="store_true",
                     help="list FN items and FP lines")
     ap.add_argument("--json", action="store_true", help="print machine-readable results")
+    ap.add_argument("--split", action="store_true",
+                    help="also score the provider-specific and the generic part apart")
     args = ap.parse_args()
 
     binary = args.bin
@@ -389,6 +433,11 @@ def main():
                 raise Fail(f"{c}: expected files/ and LABELS.tsv")
             findings = SCANNERS[args.tool](files_dir, binary)
             results.append(score(c, findings))
+            if args.split:
+                for part in ("provider", "generic"):
+                    r = score(c, findings, part)
+                    r["corpus"] += f" [{part}]"
+                    results.append(r)
         except Fail as e:
             print(f"error: {os.path.basename(c)}: {e}", file=sys.stderr)
             results.append({"corpus": os.path.basename(c), "path": c, "error": str(e)})
@@ -422,6 +471,9 @@ def main():
         print(f"\n== {r['corpus']}: {r['findings']} findings; "
               f"FP = {r['fp_nonsecret_items']} nonsecret items + "
               f"{r['fp_unlabeled_lines']} unlabeled lines")
+        if r["whole_files"] and r["part"] is None:
+            print(f"  sensitive files reported as a whole (not line-scored): "
+                  f"{', '.join(r['whole_files'])}")
         for it in r["fn_items"]:
             print(f"  FN  {it['file']}:{it['lines']}  {it['kind']}"
                   + (f"  ({it['note']})" if it["note"] else ""))

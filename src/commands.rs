@@ -36,6 +36,7 @@ pub fn rules(args: RulesArgs) -> Result<Status, Error> {
                         "provider": set.provider_of(r).id,
                         "description": r.description,
                         "keywords": r.keywords,
+                        "paths": r.paths.as_ref().map(|p| &p.globs),
                         "confidence": r.confidence.as_str(),
                     })
                 })

@@ -327,10 +327,12 @@ fn check_examples(origin: &str, set: &Arc<RuleSet>, custom: &[String]) -> Result
     for rule in set.rules.iter().filter(|r| custom.contains(&r.id)) {
         let index = set.rules.iter().position(|r| r.id == rule.id);
         let found = |example: &str| {
-            matcher
-                .scan(example.as_bytes())
-                .iter()
-                .any(|c| Some(c.rule) == index)
+            let (path, text) = crate::rules::split_example(rule, example);
+            let mut cands = matcher.scan(text.as_bytes());
+            if let Some(path) = path {
+                cands.extend(matcher.scan_path(path, Some(text.as_bytes())));
+            }
+            cands.iter().any(|c| Some(c.rule) == index)
         };
         let err = |message: String| Error::Pattern {
             origin: format!("{origin}: rule {}", rule.id),

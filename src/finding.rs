@@ -100,6 +100,10 @@ pub const MAX_REVEALED: usize = 12;
 /// `sk-proj-Ab…Yz`: enough to recognise the key, never enough to use it. Reveals at most
 /// `MAX_REVEALED` characters and never more than half of the value.
 pub fn redact(secret: &[u8]) -> String {
+    if secret.is_empty() {
+        // A sensitive file reported as a whole has no value.
+        return String::new();
+    }
     let text = String::from_utf8_lossy(secret);
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
@@ -138,6 +142,7 @@ mod tests {
 
     #[test]
     fn redaction_reveals_little() {
+        assert_eq!(redact(b""), "");
         assert_eq!(redact(b"hunter2"), "…");
         assert_eq!(redact(b"admin123"), "ad…");
         assert_eq!(

@@ -2,7 +2,8 @@
 //! rule's regex on a bounded window around the hit, then the per-rule gates (entropy,
 //! randomness, checksum), then overlap resolution.
 //!
-//! It sees only bytes and the compiled `RuleSet`: never paths, config or output.
+//! It sees only bytes and the compiled `RuleSet`, never config or output; path rules (sensitive
+//! files) also see the file's path, through `scan_path`.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -44,6 +45,8 @@ pub struct Matcher {
     /// keyword automaton.
     multiline: Vec<(Vec<u8>, Vec<usize>)>,
     multiline_anchors: Vec<memchr::memmem::Finder<'static>>,
+    /// The path rules (`paths = [...]`), by index.
+    path_rules: Vec<usize>,
 }
 
 impl Matcher {
@@ -112,12 +115,16 @@ impl Matcher {
             .kind(Some(kind))
             .build(&keywords)
             .expect("keyword automaton within default limits");
+        let path_rules = (0..rules.rules.len())
+            .filter(|&i| rules.rules[i].paths.is_some())
+            .collect();
         Matcher {
             rules,
             prefilter,
             owners,
             multiline,
             multiline_anchors,
+            path_rules,
         }
     }
 
@@ -169,6 +176,50 @@ impl Matcher {
                 .any(|r| r.start < c.secret.end && c.secret.start < r.end)
         });
         cands
+    }
+
+    /// The path rules' candidates for a file at `path` (relative to the scan root). `text` is
+    /// `None` when the content was not read (binary, over the size limit): only rules without a
+    /// content condition apply then. A candidate about the file as a whole has an empty
+    /// `secret` at offset 0; one whose regex has a `secret` group points at that value.
+    pub fn scan_path(&self, path: &str, text: Option<&[u8]>) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for &i in &self.path_rules {
+            let rule = &self.rules.rules[i];
+            if !rule.paths.as_ref().is_some_and(|p| p.matches(path)) {
+                continue;
+            }
+            let (secret, span) = match (rule.regex(), text) {
+                (None, _) => (0..0, 0..0),
+                (Some(_), None) => continue,
+                (Some(re), Some(text)) => {
+                    let Some(caps) = re.captures(text) else {
+                        continue;
+                    };
+                    let whole = caps.get(0).map_or(0..0, |m| m.range());
+                    match caps.name("secret") {
+                        Some(m) if !m.is_empty() => (m.range(), whole),
+                        _ => (0..0, whole),
+                    }
+                }
+            };
+            let value = text.map_or(&[][..], |t| &t[secret.clone()]);
+            let entropy = entropy::shannon(value);
+            if !value.is_empty()
+                && (rule.min_entropy.is_some_and(|min| entropy < min)
+                    || (rule.random && !entropy::looks_random(value)))
+            {
+                continue;
+            }
+            out.push(Candidate {
+                rule: i,
+                secret,
+                span,
+                entropy,
+                confidence: rule.confidence,
+            });
+        }
+        out
     }
 
     /// Runs the owning rules of each keyword hit (in text order) on their windows.

@@ -84,10 +84,12 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                 if is_own_config(settings, chunk.rel_path.as_deref()) {
                     continue;
                 }
-                stats.files.fetch_add(1, Ordering::Relaxed);
-                stats
-                    .bytes
-                    .fetch_add(chunk.text.len() as u64, Ordering::Relaxed);
+                if !chunk.unread {
+                    stats.files.fetch_add(1, Ordering::Relaxed);
+                    stats
+                        .bytes
+                        .fetch_add(chunk.text.len() as u64, Ordering::Relaxed);
+                }
                 handle(chunk);
             }
         }
@@ -108,23 +110,36 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                 |blob| {
                     // Search only where some place has lines that count.
                     let only = union(&blob.added);
-                    let cands = matcher.scan_in(blob.text, only.as_deref());
-                    if cands.is_empty() {
-                        return Vec::new();
-                    }
+                    let cands = match &only {
+                        _ if blob.unread => Vec::new(),
+                        Some(ranges) if ranges.is_empty() => Vec::new(),
+                        _ => matcher.scan_in(blob.text, only.as_deref()),
+                    };
+                    let text = (!blob.unread).then_some(blob.text);
                     let mut found = Vec::new();
                     let mut suppressed = Tally::default();
                     for (place, added) in blob.places.iter().zip(&blob.added) {
                         if is_own_config(settings, Some(&place.path)) {
                             continue;
                         }
+                        let by_path = matcher.scan_path(&place.path, text);
+                        if cands.is_empty() && by_path.is_empty() {
+                            continue;
+                        }
+                        let all;
+                        let cands = if by_path.is_empty() {
+                            &cands
+                        } else {
+                            all = merge_candidates(&cands, by_path);
+                            &all
+                        };
                         let origin = Origin::Commit {
                             commit: place.commit.clone(),
                             path: place.path.clone(),
                         };
                         let (f, s) = findings_for(
                             &matcher,
-                            &cands,
+                            cands,
                             blob.text,
                             origin,
                             Some(&place.path),
@@ -183,9 +198,16 @@ fn union(added: &[Option<Vec<Range<usize>>>]) -> Option<Vec<Range<usize>>> {
     Some(source::merge_ranges(all))
 }
 
-/// The config file in use is not scanned (it may hold allowlisted values on purpose).
+/// The config file in use is not scanned (it may hold allowlisted values on purpose), nor a
+/// baseline (fingerprints and rule ids, which generic rules misread as assignments).
 fn is_own_config(settings: &Settings, rel_path: Option<&str>) -> bool {
-    settings.config_path.is_some() && rel_path == Some(crate::config::CONFIG_FILE)
+    let Some(rel) = rel_path else { return false };
+    (settings.config_path.is_some() && rel == crate::config::CONFIG_FILE)
+        || rel.rsplit('/').next() == Some(crate::baseline::DEFAULT_FILE)
+        || settings.baseline.as_ref().is_some_and(|b| {
+            b.strip_prefix(&settings.root)
+                .is_ok_and(|r| r.to_string_lossy().replace('\\', "/") == rel)
+        })
 }
 
 /// History reports each (rule, secret, path) once, at its earliest commit (then lowest line);
@@ -214,9 +236,27 @@ fn first_occurrences(findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
+/// Content candidates plus path-rule ones, in text order.
+fn merge_candidates(cands: &[Candidate], by_path: Vec<Candidate>) -> Vec<Candidate> {
+    let mut all = cands.to_vec();
+    all.extend(by_path);
+    all.sort_by_key(|c| c.secret.start);
+    all
+}
+
 /// Matches one chunk and applies the filters; returns the findings and the suppressed count.
 pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<Finding>, Tally) {
-    let cands = matcher.scan_in(&chunk.text, chunk.added.as_deref());
+    let mut cands = if chunk.unread {
+        Vec::new()
+    } else {
+        matcher.scan_in(&chunk.text, chunk.added.as_deref())
+    };
+    if let Some(path) = &chunk.rel_path {
+        let by_path = matcher.scan_path(path, (!chunk.unread).then_some(&chunk.text[..]));
+        if !by_path.is_empty() {
+            cands = merge_candidates(&cands, by_path);
+        }
+    }
     if cands.is_empty() {
         return (Vec::new(), Tally::default());
     }
@@ -242,12 +282,14 @@ fn findings_for(
     added: Option<&[Range<usize>]>,
     allow: &Allowlist,
 ) -> (Vec<Finding>, Tally) {
+    // A finding about a whole file (empty secret) counts wherever the file changed.
     let touches_added = |c: &&Candidate| {
-        added.is_none_or(|ranges| {
-            ranges
-                .iter()
-                .any(|r| r.start < c.secret.end && c.secret.start < r.end)
-        })
+        c.secret.is_empty()
+            || added.is_none_or(|ranges| {
+                ranges
+                    .iter()
+                    .any(|r| r.start < c.secret.end && c.secret.start < r.end)
+            })
     };
     let cands: Vec<&Candidate> = cands.iter().filter(touches_added).collect();
     let mut suppressed = Tally::default();
@@ -267,6 +309,13 @@ fn findings_for(
         let secret = text[c.secret.clone()].to_vec();
         let (line, column) = lines.position(c.secret.start);
         let (end_line, end_column) = lines.position_from(line, c.secret.end);
+        // A whole file is known by its path: a baseline entry for `.env` is not one for
+        // every `.env`.
+        let fingerprint = if secret.is_empty() {
+            fingerprint(&rule.id, origin.path().as_bytes())
+        } else {
+            fingerprint(&rule.id, &secret)
+        };
         out.push(Finding {
             rule: c.rule,
             origin: origin.clone(),
@@ -276,7 +325,7 @@ fn findings_for(
                 end_line,
                 end_column,
             },
-            fingerprint: fingerprint(&rule.id, &secret),
+            fingerprint,
             secret,
             entropy: c.entropy,
             confidence: c.confidence,

@@ -27,7 +27,10 @@ fn baseline_round_trip_reports_only_new_secrets() {
     let repo = TestRepo::dir();
     let token = github_token("ghp_", 300);
     let stripe = stripe_env(301);
-    repo.write("app/.env", &format!("{}{}", env_with(&token), stripe));
+    repo.write(
+        "app/settings.env",
+        &format!("{}{}", env_with(&token), stripe),
+    );
 
     let out = repo.cmd().arg("baseline").output().unwrap();
     assert_eq!(
@@ -51,7 +54,7 @@ fn baseline_round_trip_reports_only_new_secrets() {
     assert_eq!((findings.len(), code), (0, 0));
 
     // Lines moved, file renamed: still nothing.
-    std::fs::remove_file(repo.path().join("app/.env")).unwrap();
+    std::fs::remove_file(repo.path().join("app/settings.env")).unwrap();
     repo.write(
         "config/prod.env",
         &format!("# moved\n\n{}DEBUG=0\n{}", stripe, env_with(&token)),
@@ -186,4 +189,32 @@ fn baseline_applies_to_history_and_staged_scans() {
         summary(&findings),
         vec![(GH.to_string(), "c.env".to_string(), 1, 14)]
     );
+}
+
+#[test]
+fn the_baseline_itself_is_never_scanned() {
+    // Its lines (`"rule":"generic-password","file":...`) read like an assignment to a
+    // password-named key; scanning it would report the baseline as a leak.
+    let repo = TestRepo::new();
+    repo.write("db.yml", "password: kT7vQ2mX9pLr\n");
+    repo.write("audit/README", "known findings\n");
+    for file in [FILE, "audit/known.json"] {
+        let out = repo
+            .cmd()
+            .args(["baseline", "-o", file, "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(field(&repo, file, "rule"), vec!["generic-password"]);
+        let (findings, code) = repo.scan_json(&["--baseline", file, "."]);
+        assert_eq!((summary(&findings), code), (vec![], 0), "{file}");
+        let (_, code) = repo.scan_json(&["--baseline", file, "--update-baseline", "."]);
+        assert_eq!(code, 0);
+        assert_eq!(field(&repo, file, "rule"), vec!["generic-password"]);
+    }
+    // Committed, it is not a finding of a history scan either.
+    std::fs::remove_dir_all(repo.path().join("audit")).unwrap();
+    repo.commit_all("baseline");
+    let (findings, code) = repo.scan_json(&["--history", "--baseline", FILE]);
+    assert_eq!((summary(&findings), code), (vec![], 0));
 }

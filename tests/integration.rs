@@ -11,5 +11,6 @@ mod hook;
 mod output;
 mod patterns;
 mod prepush;
+mod sensitive;
 mod staged;
 mod worktree;

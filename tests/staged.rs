@@ -1,13 +1,7 @@
 //! `--staged`: only the lines added in the index (compared with HEAD) are scanned, from the
 //! staged blobs rather than the files on disk; paths are relative to the repository root.
 
-use crate::common::{fake, github_token, summary, TestRepo, ALNUM};
-
-fn rows(v: &[(&str, &str, u64, u64)]) -> Vec<(String, String, u64, u64)> {
-    v.iter()
-        .map(|(r, f, l, c)| (r.to_string(), f.to_string(), *l, *c))
-        .collect()
-}
+use crate::common::{fake, github_token, rows, summary, TestRepo, ALNUM};
 
 /// `TOKEN = "<ghp>"` on line 3: a GitHub token at column 10.
 fn config_with(token: &str) -> String {

@@ -1,13 +1,7 @@
 //! Working-tree scans through the real binary: planted keys are found with the right rule,
 //! line and column; placeholders, ignored, binary and oversized files are not.
 
-use crate::common::{fake, github_token, summary, TestRepo, ALNUM, HEX, UPPER32, URLSAFE};
-
-fn rows(v: &[(&str, &str, u64, u64)]) -> Vec<(String, String, u64, u64)> {
-    v.iter()
-        .map(|(r, f, l, c)| (r.to_string(), f.to_string(), *l, *c))
-        .collect()
-}
+use crate::common::{fake, github_token, rows, summary, TestRepo, ALNUM, HEX, UPPER32, URLSAFE};
 
 #[test]
 fn planted_keys_of_major_providers() {
@@ -49,6 +43,7 @@ fn planted_keys_of_major_providers() {
     assert_eq!(
         summary(&findings),
         rows(&[
+            ("file-npmrc-auth", ".npmrc", 1, 1),
             ("npm-access-token", ".npmrc", 1, 34),
             ("openai-project-key", "app/config.py", 3, 15),
             ("anthropic-api-key", "app/config.py", 4, 11),
@@ -133,7 +128,10 @@ fn dot_git_is_never_scanned_but_dotfiles_are() {
     let (findings, _) = repo.scan_json(&[]);
     assert_eq!(
         summary(&findings),
-        rows(&[("github-pat-classic", ".env", 1, 14)])
+        rows(&[
+            ("file-dotenv", ".env", 1, 1),
+            ("github-pat-classic", ".env", 1, 14)
+        ])
     );
 }
 

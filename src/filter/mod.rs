@@ -26,7 +26,7 @@ pub enum Reason {
     /// A generic match whose value is code (a variable, a call, an env lookup), not a literal.
     Reference,
     /// A generic match in a test or documentation file, where such values are fixtures and
-    /// examples (provider formats are still reported there).
+    /// examples (provider formats are still reported there); a sensitive file in a test suite.
     TestOrDocs,
     /// A generic match in generated or third-party content: a lockfile, a source map, a
     /// minified bundle, a vendored directory (provider formats are still reported there).
@@ -126,16 +126,25 @@ pub fn check(
     {
         return Some(Reason::Inline);
     }
+    let own = allow.per_rule.get(&rule.id);
+    if own.is_some_and(|own| path.is_some_and(|p| own.path_allowed(p))) {
+        return Some(Reason::AllowPath);
+    }
+    if value.is_empty() {
+        // A path rule's finding about a file as a whole: there is no value to judge. In a test
+        // suite such files are fixtures on purpose (TLS test keys, sample .env files); key
+        // material inside them is still reported by the content rules.
+        return path
+            .is_some_and(placeholder::is_test_path)
+            .then_some(Reason::TestOrDocs);
+    }
     if allow.value_allowed(value) {
         return Some(Reason::AllowRegex);
     }
     if allow.stopword_in(value) {
         return Some(Reason::Stopword);
     }
-    if let Some(own) = allow.per_rule.get(&rule.id) {
-        if path.is_some_and(|p| own.path_allowed(p)) {
-            return Some(Reason::AllowPath);
-        }
+    if let Some(own) = own {
         if own.value_allowed(value) {
             return Some(Reason::AllowRegex);
         }

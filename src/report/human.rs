@@ -45,7 +45,9 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
             paint.bold(&sanitize(&rule.description)),
             paint.dim(&format!("[{}] {conf}", rule.id)),
         )?;
-        writeln!(out, "  secret  {}", paint.cyan(&view.secret(&first.secret)))?;
+        if !first.secret.is_empty() {
+            writeln!(out, "  secret  {}", paint.cyan(&view.secret(&first.secret)))?;
+        }
         for &i in members {
             let f = &report.findings[i];
             let mut place = format!(
@@ -66,6 +68,9 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
                 )));
             }
             writeln!(out, "{place}")?;
+        }
+        if let Some(advice) = super::file_advice(view.rules, first) {
+            writeln!(out, "  fix     {advice}")?;
         }
         writeln!(out)?;
     }

@@ -12,8 +12,13 @@
 //!               "revoke_url": "https://…", "steps": ["…"]},
 //!  // history and range scans (`source` = "history") only:
 //!  "commit": "4e1d…(40 hex)", "author": "A <a@x>", "date": "2024-05-01T10:00:00Z",
-//!  "message": "subject line", "more_occurrences": 0}
+//!  "message": "subject line", "more_occurrences": 0,
+//!  // path rules (sensitive files) only:
+//!  "advice": "add '.env' to .gitignore, then stop tracking the file: git rm --cached -- '.env'"}
 //! ```
+//!
+//! A path rule that reports a file as a whole (`file-dotenv`, `file-ssh-private-key`, ...) has
+//! an empty `secret`, line and column 1, and a fingerprint of (rule id, path).
 //!
 //! `source` is `file`, `stdin`, `staged` (`file` is then the path in the repository) or
 //! `history` (attributed to the earliest commit that introduced the secret at that path;
@@ -57,6 +62,8 @@ struct JsonFinding<'a> {
     message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     more_occurrences: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    advice: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -101,6 +108,7 @@ pub fn write(
             date: f.origin.commit().map(|c| c.date.as_str()),
             message: f.origin.commit().map(|c| c.subject.as_str()),
             more_occurrences: f.origin.commit().map(|_| f.more_occurrences),
+            advice: super::file_advice(view.rules, f),
         }
     });
     if lines {

@@ -10,6 +10,7 @@ pub use human::plural;
 use std::io::Write;
 
 use crate::cli::Format;
+use crate::finding::Finding;
 use crate::rules::RuleSet;
 use crate::scan::Report;
 
@@ -31,6 +32,19 @@ impl View<'_> {
             crate::finding::redact(secret)
         }
     }
+}
+
+/// For a path rule's finding (a sensitive file): how to keep the file out of git.
+pub fn file_advice(rules: &RuleSet, finding: &Finding) -> Option<String> {
+    rules.rules[finding.rule].paths.as_ref()?;
+    let path = crate::finding::sanitize(finding.origin.path());
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    Some(format!(
+        "add {} to .gitignore, then stop tracking the file: git rm --cached -- {}",
+        quote(name),
+        quote(&path)
+    ))
 }
 
 pub fn write(

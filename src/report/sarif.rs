@@ -54,14 +54,21 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
             properties["author"] = json!(c.author);
             properties["date"] = json!(c.date);
         }
+        let message = match super::file_advice(view.rules, f) {
+            Some(advice) if f.secret.is_empty() => format!(
+                "{} committed: {advice}. Rotate every credential it holds; removing the file does not remove it from git history.",
+                rule.description
+            ),
+            _ => format!(
+                "{} found: {secret}. Revoke or roll it at {} and read the replacement from {}; deleting the line does not remove it from git history.",
+                rule.description, provider.rotation.revoke_url, provider.env_var
+            ),
+        };
         results.push(json!({
             "ruleId": rule.id,
             "ruleIndex": index,
             "level": "error",
-            "message": {"text": format!(
-                "{} found: {secret}. Revoke or roll it at {} and read the replacement from {}; deleting the line does not remove it from git history.",
-                rule.description, provider.rotation.revoke_url, provider.env_var
-            )},
+            "message": {"text": message},
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": {"uri": uri(f.origin.path()), "uriBaseId": "%SRCROOT%"},

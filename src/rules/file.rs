@@ -51,11 +51,25 @@ pub struct RuleSpec {
     pub id: String,
     pub description: String,
     /// Literals of which at least one occurs in every match (ASCII case-insensitive).
-    /// They feed the shared Aho-Corasick prefilter; the regex only runs near a hit.
+    /// They feed the shared Aho-Corasick prefilter; the regex only runs near a hit. Required
+    /// unless the rule has `paths`; path rules take none.
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// `regex` crate syntax. A named group `secret` marks the credential; without it the whole
-    /// match is the credential.
+    /// match is the credential. For a path rule it is optional: a condition on the file's
+    /// content (see `paths`).
+    #[serde(default)]
     pub regex: String,
+    /// Makes this a path rule (a sensitive file such as `.env` or `id_rsa`): globs matched
+    /// against the file's path relative to the scan root (a glob without `/` matches the file
+    /// name in any directory; case-insensitive). The rule reports the file itself, even a
+    /// binary or oversized one, unless it has a `regex`: then the content must match too, and a
+    /// `secret` group in the regex makes the finding point at that value.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Globs excluded from `paths` (`.env.example`).
+    #[serde(default)]
+    pub not_paths: Vec<String>,
     /// Minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default)]
     pub min_entropy: Option<f64>,
@@ -73,7 +87,8 @@ pub struct RuleSpec {
     /// instead of the keyword's line.
     #[serde(default)]
     pub multiline: bool,
-    /// Texts that must yield exactly this rule.
+    /// Texts that must yield exactly this rule. For a path rule, the first line of an example
+    /// is the file's path and the rest its content, and other rules may fire too.
     pub examples: Vec<String>,
     /// Texts that must yield nothing from this rule (look-alikes, placeholders, wrong lengths).
     pub negative_examples: Vec<String>,

@@ -78,14 +78,74 @@ pub struct Rule {
     pub multiline: bool,
     /// Generic (context + randomness) rules lose to provider rules on overlap.
     pub generic: bool,
+    /// Path rules (sensitive files): which paths they apply to. They never enter the keyword
+    /// prefilter; `Matcher::scan_path` runs them.
+    pub paths: Option<PathRule>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
+}
+
+/// The paths a path rule applies to.
+#[derive(Debug)]
+pub struct PathRule {
+    /// `paths` and `not_paths` as written, for listings.
+    pub globs: Vec<String>,
+    include: globset::GlobSet,
+    exclude: globset::GlobSet,
+}
+
+impl PathRule {
+    fn new(paths: &[String], not_paths: &[String]) -> Result<Self, String> {
+        let set = |globs: &[String]| {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in globs {
+                // Like .gitignore: a glob without `/` matches the name in any directory.
+                let full = if g.contains('/') {
+                    g.trim_start_matches('/').to_string()
+                } else {
+                    format!("**/{g}")
+                };
+                let glob = globset::GlobBuilder::new(&full)
+                    .literal_separator(true)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| format!("bad path glob {g:?}: {e}"))?;
+                b.add(glob);
+            }
+            b.build().map_err(|e| e.to_string())
+        };
+        Ok(PathRule {
+            globs: paths.to_vec(),
+            include: set(paths)?,
+            exclude: set(not_paths)?,
+        })
+    }
+
+    /// Whether a file at `path` (relative, `/`-separated) is one this rule is about.
+    pub fn matches(&self, path: &str) -> bool {
+        self.include.is_match(path) && !self.exclude.is_match(path)
+    }
+}
+
+/// A rule example split into the path it is scanned at (path rules: its first line) and the
+/// text.
+pub fn split_example<'a>(rule: &Rule, example: &'a str) -> (Option<&'a str>, &'a str) {
+    if rule.paths.is_none() {
+        return (None, example);
+    }
+    match example.split_once('\n') {
+        Some((path, text)) => (Some(path), text),
+        None => (Some(example), ""),
+    }
 }
 
 impl Rule {
     /// The compiled regex; `None` only if a builtin regex fails to compile, which the pattern
     /// test rules out (custom rules are compiled at load).
     pub fn regex(&self) -> Option<&Regex> {
+        if self.regex_src.is_empty() {
+            return None;
+        }
         self.regex
             .get_or_init(|| compile(&self.regex_src).ok())
             .as_ref()
@@ -194,11 +254,26 @@ impl RuleSet {
         if self.rules.iter().any(|r| r.id == spec.id) {
             return Err(err("duplicate rule id".into()));
         }
-        if spec.keywords.is_empty() {
-            return Err(err(
-                "`keywords` must name at least one literal (they drive the prefilter)".into(),
-            ));
-        }
+        let paths = if spec.paths.is_empty() {
+            if !spec.not_paths.is_empty() {
+                return Err(err("`not_paths` needs `paths`".into()));
+            }
+            if spec.keywords.is_empty() || spec.regex.is_empty() {
+                return Err(err(
+                    "a rule needs `keywords` (they drive the prefilter) and a `regex`, or `paths`"
+                        .into(),
+                ));
+            }
+            None
+        } else {
+            if !spec.keywords.is_empty() || spec.multiline {
+                return Err(err(
+                    "a path rule takes no `keywords` or `multiline` (its regex sees the whole file)"
+                        .into(),
+                ));
+            }
+            Some(PathRule::new(&spec.paths, &spec.not_paths).map_err(err)?)
+        };
         if let Some(k) = spec.keywords.iter().find(|k| k.len() < 3) {
             return Err(err(format!(
                 "keyword {k:?} is shorter than 3 bytes and would match almost everywhere"
@@ -219,7 +294,7 @@ impl RuleSet {
             })
             .transpose()?;
         let regex = OnceLock::new();
-        if eager {
+        if eager && !spec.regex.is_empty() {
             let compiled = compile(&spec.regex).map_err(|e| err(format!("bad regex: {e}")))?;
             let _ = regex.set(Some(compiled));
         }
@@ -236,6 +311,7 @@ impl RuleSet {
             confidence,
             multiline: spec.multiline,
             generic,
+            paths,
             examples: spec.examples,
             negative_examples: spec.negative_examples,
         })

@@ -80,6 +80,19 @@ pub struct BlobChunk<'a> {
     pub text: &'a [u8],
     pub places: &'a [Place],
     pub added: Vec<Option<Vec<Range<usize>>>>,
+    /// The blob is binary or over the size limit and `text` is empty: only path rules apply.
+    pub unread: bool,
+}
+
+impl<'a> BlobChunk<'a> {
+    fn unread(places: &'a [Place]) -> Self {
+        BlobChunk {
+            text: &[],
+            places,
+            added: vec![None; places.len()],
+            unread: true,
+        }
+    }
 }
 
 pub struct Plan {
@@ -855,8 +868,9 @@ fn remote_tracking_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, Error> 
 
 /// Reads every blob of the plan once, in parallel, and hands each to `visit` with the ranges
 /// that count for each place; `visit` returns the spans of the candidates it found (before
-/// filtering). Blobs over `max_size` (checked on the header) and binary blobs are skipped;
-/// unreadable ones are reported and counted.
+/// filtering). Blobs over `max_size` (checked on the header) and binary blobs are not searched
+/// (`visit` gets them with `unread` set, for path rules); unreadable ones are reported and
+/// counted.
 pub fn for_each_blob<F>(
     plan: &Plan,
     max_size: u64,
@@ -895,6 +909,7 @@ where
                 Ok(Some(based)) => based,
                 Ok(None) => {
                     stats.skipped_large.fetch_add(1, Ordering::Relaxed);
+                    visit(BlobChunk::unread(&version.places));
                     continue;
                 }
                 Err(e) => {
@@ -909,6 +924,7 @@ where
             let text = &bufs.text;
             if is_binary(text) {
                 stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
+                visit(BlobChunk::unread(&version.places));
                 continue;
             }
             stats.files.fetch_add(1, Ordering::Relaxed);
@@ -945,15 +961,13 @@ where
                     })
                     .collect(),
             };
-            let spans = if added.iter().all(|a| a.as_ref().is_some_and(Vec::is_empty)) {
-                Vec::new()
-            } else {
-                visit(BlobChunk {
-                    text,
-                    places: &version.places,
-                    added,
-                })
-            };
+            // Called even when no line counts: path rules still apply.
+            let spans = visit(BlobChunk {
+                text,
+                places: &version.places,
+                added,
+                unread: false,
+            });
             match (&plan.jobs, at) {
                 (Jobs::Whole(_), Some(at)) => {
                     let lines = CandidateLines::under(text, &spans);

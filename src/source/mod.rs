@@ -21,6 +21,9 @@ pub struct Chunk {
     /// Byte ranges of added lines (staged changes, commit ranges): only findings that touch
     /// them are reported. `None`: the whole chunk counts.
     pub added: Option<Vec<Range<usize>>>,
+    /// The content was not read (binary, or over the size limit) and `text` is empty: only
+    /// path rules (sensitive files) apply.
+    pub unread: bool,
 }
 
 /// Git's test: a NUL byte in the first 8 KiB means binary.

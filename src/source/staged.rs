@@ -61,12 +61,23 @@ pub fn collect(dir: &Path, max_size: u64) -> Result<Staged, Error> {
         if old == Some(entry.id) || (old.is_none() && head_blobs.contains(&entry.id)) {
             continue;
         }
+        let rel = path.to_str_lossy().into_owned();
+        // Not read as text: only the path can still say it is a sensitive file.
+        let unread = |rel: String| Chunk {
+            origin: Origin::Staged { path: rel.clone() },
+            rel_path: Some(rel),
+            text: Vec::new(),
+            added: None,
+            unread: true,
+        };
         let Some(text) = git::read_blob(&repo, entry.id, max_size, &mut buf)? else {
             out.skipped_large += 1;
+            out.chunks.push(unread(rel));
             continue;
         };
         if is_binary(&text) {
             out.skipped_binary += 1;
+            out.chunks.push(unread(rel));
             continue;
         }
         // A new file counts whole; a modified one only by its added lines.
@@ -82,12 +93,12 @@ pub fn collect(dir: &Path, max_size: u64) -> Result<Staged, Error> {
             }
             None => None,
         };
-        let rel = path.to_str_lossy().into_owned();
         out.chunks.push(Chunk {
             origin: Origin::Staged { path: rel.clone() },
             rel_path: Some(rel),
             text,
             added,
+            unread: false,
         });
     }
     Ok(out)

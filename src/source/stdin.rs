@@ -13,6 +13,7 @@ pub fn read() -> Result<Chunk, Error> {
         .read_to_end(&mut text)
         .map_err(|e| Error::io("<stdin>", e))?;
     Ok(Chunk {
+        unread: false,
         origin: Origin::Stdin,
         rel_path: None,
         text,

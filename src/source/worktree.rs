@@ -32,14 +32,16 @@ where
         .ignore(true)
         .threads(settings.threads)
         .filter_entry(|e| e.file_name() != ".git");
-    // The config file is never scanned (it may hold allowlisted values on purpose).
-    let config = settings
-        .config_path
-        .as_ref()
-        .and_then(|p| Some((p.file_name()?.to_owned(), std::fs::canonicalize(p).ok()?)));
+    // The config file in use is never scanned (it may hold allowlisted values on purpose),
+    // nor the baseline in use (fingerprints and rule ids, which generic rules misread).
+    let own: Vec<_> = [settings.config_path.as_ref(), settings.baseline.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p.file_name()?.to_owned(), std::fs::canonicalize(p).ok()?)))
+        .collect();
     builder.build_parallel().run(|| {
         let visit = &visit;
-        let config = config.clone();
+        let own = own.clone();
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -53,31 +55,37 @@ where
                 return WalkState::Continue;
             }
             let path = entry.path();
-            if let Some((name, canon)) = &config {
-                if entry.file_name() == name
-                    && std::fs::canonicalize(path).ok().as_ref() == Some(canon)
-                {
-                    return WalkState::Continue;
-                }
+            if entry.file_name() == crate::baseline::DEFAULT_FILE
+                || own.iter().any(|(name, canon)| {
+                    entry.file_name() == name
+                        && std::fs::canonicalize(path).ok().as_ref() == Some(canon)
+                })
+            {
+                return WalkState::Continue;
             }
+            let chunk = |text: Vec<u8>, unread: bool| Chunk {
+                origin: Origin::File {
+                    path: display_path(path),
+                },
+                rel_path: Some(relative(path, &settings.root)),
+                text,
+                added: None,
+                unread,
+            };
             match read_file(path, settings.max_file_size) {
                 Ok(Read_::Text(text)) => {
                     stats.files.fetch_add(1, Ordering::Relaxed);
                     stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
-                    visit(Chunk {
-                        origin: Origin::File {
-                            path: display_path(path),
-                        },
-                        rel_path: Some(relative(path, &settings.root)),
-                        text,
-                        added: None,
-                    });
+                    visit(chunk(text, false));
                 }
+                // Not read as text: only the path can still say it is a sensitive file.
                 Ok(Read_::Large) => {
                     stats.skipped_large.fetch_add(1, Ordering::Relaxed);
+                    visit(chunk(Vec::new(), true));
                 }
                 Ok(Read_::Binary) => {
                     stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
+                    visit(chunk(Vec::new(), true));
                 }
                 Err(e) => report_error(stats, &format!("{}: {e}", display_path(path))),
             }

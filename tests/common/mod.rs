@@ -67,6 +67,14 @@ impl TestRepo {
     }
 }
 
+/// Expected `summary` rows.
+#[allow(dead_code)]
+pub fn rows(v: &[(&str, &str, u64, u64)]) -> Vec<(String, String, u64, u64)> {
+    v.iter()
+        .map(|(r, f, l, c)| (r.to_string(), f.to_string(), *l, *c))
+        .collect()
+}
+
 /// `(rule, file, line, column)` of each finding, for exact assertions.
 pub fn summary(findings: &[serde_json::Value]) -> Vec<(String, String, u64, u64)> {
     findings
