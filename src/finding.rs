@@ -75,6 +75,8 @@ pub struct Finding {
     pub confidence: Confidence,
     /// History: further occurrences of the same (rule, secret, path) not reported separately.
     pub more_occurrences: usize,
+    /// The secret was found decoded from this encoding; `location` is the encoded token.
+    pub encoding: Option<crate::decode::Encoding>,
 }
 
 /// Versioned, content-based fingerprint: `v1:` + the first 16 bytes of SHA-256 over

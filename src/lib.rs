@@ -14,6 +14,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod decode;
 pub mod entropy;
 pub mod error;
 pub mod exit;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use crate::decode::{self, Encoding};
 use crate::entropy;
 use crate::rules::{Confidence, RuleSet};
 
@@ -19,6 +20,8 @@ const BACK: usize = 512;
 const FORWARD: usize = 1024;
 /// How far after a keyword a multi-line rule (PEM blocks) may match.
 const FORWARD_MULTILINE: usize = 64 * 1024;
+/// Layers of encoding looked through: a base64 `.dockerconfigjson` whose `auth` is base64.
+const MAX_DECODE_DEPTH: usize = 2;
 
 /// A match that passed the rule's own gates; filters decide whether it is reported.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +34,36 @@ pub struct Candidate {
     pub span: Range<usize>,
     pub entropy: f64,
     pub confidence: Confidence,
+    /// Set when the match was found in what an encoded token decodes to: `secret` and `span`
+    /// are then the encoded token in this text.
+    pub decoded: Option<Arc<Decoded>>,
+}
+
+/// A match inside a decoded token.
+#[derive(Debug, PartialEq)]
+pub struct Decoded {
+    pub encoding: Encoding,
+    /// What the token decodes to.
+    pub text: Arc<[u8]>,
+    /// The match in `text` (itself possibly inside a further decoding).
+    pub inner: Candidate,
+}
+
+impl Candidate {
+    /// The text the match was made in and the match there: `text` and `self`, or the decoded
+    /// token and the match inside it.
+    pub fn innermost<'a>(&'a self, text: &'a [u8]) -> (&'a [u8], &'a Candidate) {
+        match &self.decoded {
+            Some(d) => d.inner.innermost(&d.text),
+            None => (text, self),
+        }
+    }
+
+    /// The credential's bytes, decoded.
+    pub fn value<'a>(&'a self, text: &'a [u8]) -> &'a [u8] {
+        let (text, c) = self.innermost(text);
+        &text[c.secret.clone()]
+    }
 }
 
 pub struct Matcher {
@@ -132,13 +165,73 @@ impl Matcher {
         &self.rules
     }
 
-    /// All candidates in `text`, sorted by position, overlaps resolved.
+    /// All candidates in `text` (encoded tokens included), sorted by position, overlaps
+    /// resolved.
     pub fn scan(&self, text: &[u8]) -> Vec<Candidate> {
+        let cands = self.scan_plain(text);
+        self.with_decoded(text, None, cands, 0, &mut decode::MAX_DECODED.clone())
+    }
+
+    fn scan_plain(&self, text: &[u8]) -> Vec<Candidate> {
         let hits = self
             .prefilter
             .find_iter(text)
             .map(|m| (&self.owners[m.pattern().as_usize()], m.start(), m.end()));
         self.run(text, hits)
+    }
+
+    /// Adds to `cands` the matches inside the encoded tokens of `text` (within `only`), each
+    /// placed at its token. The decoded content explains an encoded value better than a
+    /// generic guess about the token, so it replaces such a guess; a provider match on the
+    /// token itself stays and wins.
+    fn with_decoded(
+        &self,
+        text: &[u8],
+        only: Option<&[Range<usize>]>,
+        mut cands: Vec<Candidate>,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Vec<Candidate> {
+        if depth >= MAX_DECODE_DEPTH || *budget == 0 {
+            return cands;
+        }
+        let mut found = Vec::new();
+        for seg in decode::segments(text, only, budget) {
+            let inner = self.scan_plain(&seg.bytes);
+            let inner = self.with_decoded(&seg.bytes, None, inner, depth + 1, budget);
+            if inner.is_empty() {
+                continue;
+            }
+            let shared: Arc<[u8]> = seg.bytes.into();
+            for c in inner {
+                found.push(Candidate {
+                    rule: c.rule,
+                    secret: seg.span.clone(),
+                    span: seg.span.clone(),
+                    entropy: c.entropy,
+                    confidence: c.confidence,
+                    decoded: Some(Arc::new(Decoded {
+                        encoding: seg.encoding,
+                        text: shared.clone(),
+                        inner: c,
+                    })),
+                });
+            }
+        }
+        if found.is_empty() {
+            return cands;
+        }
+        let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+        let generic = |c: &Candidate| self.rules.rules[c.rule].generic;
+        found.retain(|d| {
+            !cands
+                .iter()
+                .any(|c| !generic(c) && overlaps(&c.secret, &d.secret))
+        });
+        cands.retain(|c| !generic(c) || !found.iter().any(|d| overlaps(&c.secret, &d.secret)));
+        cands.extend(found);
+        cands.sort_by_key(|c| (c.secret.start, c.secret.end));
+        cands
     }
 
     /// Like `scan`, but looks for keywords only inside `only` (byte ranges of whole lines, in
@@ -149,6 +242,11 @@ impl Matcher {
         let Some(ranges) = only else {
             return self.scan(text);
         };
+        let cands = self.scan_plain_in(text, ranges);
+        self.with_decoded(text, only, cands, 0, &mut decode::MAX_DECODED.clone())
+    }
+
+    fn scan_plain_in(&self, text: &[u8], ranges: &[Range<usize>]) -> Vec<Candidate> {
         let mut hits: Vec<(&Vec<usize>, usize, usize)> = ranges
             .iter()
             .flat_map(|r| {
@@ -217,6 +315,7 @@ impl Matcher {
                 span,
                 entropy,
                 confidence: rule.confidence,
+                decoded: None,
             });
         }
         out
@@ -302,7 +401,7 @@ impl Matcher {
             let value = &text[secret.clone()];
             let h = entropy::shannon(value);
             let confidence = match rule.checksum {
-                Some(c) if c.verify(value) => Some(Confidence::High),
+                Some(c) if c.verify(value) => Some(c.confidence(rule.confidence)),
                 Some(_) => None,
                 None => Some(rule.confidence),
             };
@@ -321,6 +420,7 @@ impl Matcher {
                 span: m.start()..m.end(),
                 entropy: h,
                 confidence,
+                decoded: None,
             });
         }
     }

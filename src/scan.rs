@@ -302,11 +302,19 @@ fn findings_for(
     let mut out = Vec::new();
     for c in cands {
         let rule = &rules.rules[c.rule];
-        if let Some(reason) = filter::check(rule, c, text, rel_path, allow) {
+        // A match inside an encoded token is judged in its decoded context, and by the
+        // original line's inline marker.
+        let (inner_text, inner) = c.innermost(text);
+        let verdict = match c.decoded {
+            Some(_) => filter::inline(text, c, allow)
+                .or_else(|| filter::check(rule, inner, inner_text, rel_path, allow)),
+            None => filter::check(rule, c, text, rel_path, allow),
+        };
+        if let Some(reason) = verdict {
             suppressed.add(reason, 1);
             continue;
         }
-        let secret = text[c.secret.clone()].to_vec();
+        let secret = c.value(text).to_vec();
         let (line, column) = lines.position(c.secret.start);
         let (end_line, end_column) = lines.position_from(line, c.secret.end);
         // A whole file is known by its path: a baseline entry for `.env` is not one for
@@ -328,6 +336,7 @@ fn findings_for(
             fingerprint,
             secret,
             entropy: c.entropy,
+            encoding: c.decoded.as_ref().map(|d| d.encoding),
             confidence: c.confidence,
             more_occurrences: 0,
         });

@@ -6,6 +6,7 @@ mod action;
 mod baseline;
 mod cli;
 mod config;
+mod encoded;
 mod history;
 mod hook;
 mod output;

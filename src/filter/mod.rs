@@ -108,6 +108,17 @@ pub fn lines_of(text: &[u8], span: &Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// `Inline` when the candidate's line carries an inline marker.
+pub fn inline(text: &[u8], cand: &Candidate, allow: &allowlist::Allowlist) -> Option<Reason> {
+    let line = &text[lines_of(text, &cand.span)];
+    let marked = memchr::memmem::find(line, INLINE_MARKER).is_some()
+        || (allow.foreign_markers
+            && FOREIGN_MARKERS
+                .iter()
+                .any(|m| memchr::memmem::find(line, m).is_some()));
+    marked.then_some(Reason::Inline)
+}
+
 /// Decides one candidate; `None` means it is reported.
 pub fn check(
     rule: &Rule,
@@ -117,14 +128,8 @@ pub fn check(
     allow: &allowlist::Allowlist,
 ) -> Option<Reason> {
     let value = &text[cand.secret.clone()];
-    let line = &text[lines_of(text, &cand.span)];
-    if memchr::memmem::find(line, INLINE_MARKER).is_some()
-        || (allow.foreign_markers
-            && FOREIGN_MARKERS
-                .iter()
-                .any(|m| memchr::memmem::find(line, m).is_some()))
-    {
-        return Some(Reason::Inline);
+    if let Some(reason) = inline(text, cand, allow) {
+        return Some(reason);
     }
     let own = allow.per_rule.get(&rule.id);
     if own.is_some_and(|own| path.is_some_and(|p| own.path_allowed(p))) {

@@ -46,7 +46,15 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
             paint.dim(&format!("[{}] {conf}", rule.id)),
         )?;
         if !first.secret.is_empty() {
-            writeln!(out, "  secret  {}", paint.cyan(&view.secret(&first.secret)))?;
+            let encoded = match first.encoding {
+                Some(e) => paint.dim(&format!("  (decoded from {})", e.as_str())),
+                None => String::new(),
+            };
+            writeln!(
+                out,
+                "  secret  {}{encoded}",
+                paint.cyan(&view.secret(&first.secret))
+            )?;
         }
         for &i in members {
             let f = &report.findings[i];

@@ -13,6 +13,9 @@
 //!  // history and range scans (`source` = "history") only:
 //!  "commit": "4e1d…(40 hex)", "author": "A <a@x>", "date": "2024-05-01T10:00:00Z",
 //!  "message": "subject line", "more_occurrences": 0,
+//!  // a secret found inside a base64 or percent-encoded token (the location is the token;
+//!  // `secret` and `fingerprint` are of the decoded value) only:
+//!  "encoding": "base64|percent",
 //!  // path rules (sensitive files) only:
 //!  "advice": "add '.env' to .gitignore, then stop tracking the file: git rm --cached -- '.env'"}
 //! ```
@@ -64,6 +67,8 @@ struct JsonFinding<'a> {
     more_occurrences: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     advice: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -109,6 +114,7 @@ pub fn write(
             message: f.origin.commit().map(|c| c.subject.as_str()),
             more_occurrences: f.origin.commit().map(|_| f.more_occurrences),
             advice: super::file_advice(view.rules, f),
+            encoding: f.encoding.map(|e| e.as_str()),
         }
     });
     if lines {

@@ -60,8 +60,13 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
                 rule.description
             ),
             _ => format!(
-                "{} found: {secret}. Revoke or roll it at {} and read the replacement from {}; deleting the line does not remove it from git history.",
-                rule.description, provider.rotation.revoke_url, provider.env_var
+                "{} found{}: {secret}. Revoke or roll it at {} and read the replacement from {}; deleting the line does not remove it from git history.",
+                rule.description,
+                f.encoding
+                    .map(|e| format!(" ({}-encoded)", e.as_str()))
+                    .unwrap_or_default(),
+                provider.rotation.revoke_url,
+                provider.env_var
             ),
         };
         results.push(json!({

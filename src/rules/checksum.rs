@@ -4,10 +4,15 @@
 //! (`npm_`) end in the CRC32 of the 30-character random body, base62-encoded (`0-9A-Za-z`) and
 //! left-padded with `0` to 6 characters. A token of the right shape with a wrong checksum was
 //! never issued, so the match is dropped; a valid one makes the finding high confidence.
+//!
+//! `basic-auth`: not a checksum but the same kind of offline check: the value is the base64 of
+//! `user:password` (HTTP basic authentication), with a user and a password that is not a
+//! placeholder. Passing it keeps the rule's own confidence.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Checksum {
     GithubCrc32,
+    BasicAuth,
 }
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -16,6 +21,7 @@ impl Checksum {
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "github-crc32" => Some(Self::GithubCrc32),
+            "basic-auth" => Some(Self::BasicAuth),
             _ => None,
         }
     }
@@ -34,6 +40,44 @@ impl Checksum {
                 let (body, check) = tail.split_at(30);
                 base62_6(crc32fast::hash(body)) == check
             }
+            Self::BasicAuth => {
+                let body = secret
+                    .iter()
+                    .rposition(|&b| b != b'=')
+                    .map_or(&secret[..0], |i| &secret[..=i]);
+                let Some(pair) = crate::decode::base64_decode(body) else {
+                    return false;
+                };
+                let Some(colon) = pair.iter().position(|&b| b == b':') else {
+                    return false;
+                };
+                let (user, password) = (&pair[..colon], &pair[colon + 1..]);
+                let printable = |s: &[u8]| s.iter().all(|b| (0x21..0x7f).contains(b));
+                const PLACEHOLDERS: [&[u8]; 6] = [
+                    b"password",
+                    b"passwd",
+                    b"secret",
+                    b"changeme",
+                    b"example",
+                    b"pass",
+                ];
+                !user.is_empty()
+                    && password.len() >= 4
+                    && printable(user)
+                    && printable(password)
+                    && !PLACEHOLDERS
+                        .iter()
+                        .any(|p| password.eq_ignore_ascii_case(p))
+                    && password.iter().any(|&b| b != password[0])
+            }
+        }
+    }
+
+    /// The confidence of a match that passed: a real checksum proves the token's format.
+    pub fn confidence(self, rule: super::Confidence) -> super::Confidence {
+        match self {
+            Self::GithubCrc32 => super::Confidence::High,
+            Self::BasicAuth => rule,
         }
     }
 }
@@ -76,5 +120,18 @@ mod tests {
         assert!(!Checksum::GithubCrc32.verify(&bad));
         assert!(!Checksum::GithubCrc32.verify(b"ghp_short"));
         assert!(!Checksum::GithubCrc32.verify(b"no-underscore-at-all"));
+    }
+
+    #[test]
+    fn basic_auth_pairs() {
+        // user:Tr0ub4dor&3 / deploy:kT7vQ2mX9p
+        assert!(Checksum::BasicAuth.verify(b"dXNlcjpUcjB1YjRkb3ImMw=="));
+        assert!(Checksum::BasicAuth.verify(b"ZGVwbG95OmtUN3ZRMm1YOXA"));
+        // user:password, user:, :secret, no colon, not base64
+        assert!(!Checksum::BasicAuth.verify(b"dXNlcjpwYXNzd29yZA=="));
+        assert!(!Checksum::BasicAuth.verify(b"dXNlcjo="));
+        assert!(!Checksum::BasicAuth.verify(b"OnNlY3JldA=="));
+        assert!(!Checksum::BasicAuth.verify(b"dXNlcm5hbWU="));
+        assert!(!Checksum::BasicAuth.verify(b"usage"));
     }
 }

@@ -289,8 +289,11 @@ impl RuleSet {
             .checksum
             .as_deref()
             .map(|name| {
-                checksum::Checksum::parse(name)
-                    .ok_or_else(|| err(format!("unknown checksum {name:?} (known: github-crc32)")))
+                checksum::Checksum::parse(name).ok_or_else(|| {
+                    err(format!(
+                        "unknown checksum {name:?} (known: github-crc32, basic-auth)"
+                    ))
+                })
             })
             .transpose()?;
         let regex = OnceLock::new();
