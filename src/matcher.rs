@@ -279,7 +279,8 @@ impl Matcher {
     /// The path rules' candidates for a file at `path` (relative to the scan root). `text` is
     /// `None` when the content was not read (binary, over the size limit): only rules without a
     /// content condition apply then. A candidate about the file as a whole has an empty
-    /// `secret` at offset 0; one whose regex has a `secret` group points at that value.
+    /// `secret` at offset 0 (one per rule and file); a rule whose regex has a `secret` group
+    /// gives one candidate per match that passes its gates, at the value.
     pub fn scan_path(&self, path: &str, text: Option<&[u8]>) -> Vec<Candidate> {
         let mut out = Vec::new();
         for &i in &self.path_rules {
@@ -287,36 +288,42 @@ impl Matcher {
             if !rule.paths.as_ref().is_some_and(|p| p.matches(path)) {
                 continue;
             }
-            let (secret, span) = match (rule.regex(), text) {
-                (None, _) => (0..0, 0..0),
-                (Some(_), None) => continue,
-                (Some(re), Some(text)) => {
-                    let Some(caps) = re.captures(text) else {
-                        continue;
-                    };
-                    let whole = caps.get(0).map_or(0..0, |m| m.range());
-                    match caps.name("secret") {
-                        Some(m) if !m.is_empty() => (m.range(), whole),
-                        _ => (0..0, whole),
-                    }
-                }
-            };
-            let value = text.map_or(&[][..], |t| &t[secret.clone()]);
-            let entropy = entropy::shannon(value);
-            if !value.is_empty()
-                && (rule.min_entropy.is_some_and(|min| entropy < min)
-                    || (rule.random && !entropy::looks_random(value)))
-            {
-                continue;
-            }
-            out.push(Candidate {
+            let candidate = |secret: Range<usize>, span: Range<usize>, entropy: f64| Candidate {
                 rule: i,
                 secret,
                 span,
                 entropy,
                 confidence: rule.confidence,
                 decoded: None,
-            });
+            };
+            let (re, text) = match (rule.regex(), text) {
+                (None, _) => {
+                    out.push(candidate(0..0, 0..0, 0.0));
+                    continue;
+                }
+                (Some(_), None) => continue,
+                (Some(re), Some(text)) => (re, text),
+            };
+            if re.capture_names().all(|n| n != Some("secret")) {
+                if let Some(m) = re.find(text) {
+                    out.push(candidate(0..0, m.range(), 0.0));
+                }
+                continue;
+            }
+            for caps in re.captures_iter(text) {
+                let (Some(whole), Some(secret)) = (caps.get(0), caps.name("secret")) else {
+                    continue;
+                };
+                let value = secret.as_bytes();
+                let entropy = entropy::shannon(value);
+                if value.is_empty()
+                    || rule.min_entropy.is_some_and(|min| entropy < min)
+                    || (rule.random && !entropy::looks_random(value))
+                {
+                    continue;
+                }
+                out.push(candidate(secret.range(), whole.range(), entropy));
+            }
         }
         out
     }

@@ -236,10 +236,16 @@ fn first_occurrences(findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
-/// Content candidates plus path-rule ones, in text order.
+/// Content candidates plus path-rule ones, in text order. A path rule's match on a value that
+/// a content rule already matched is dropped (the content rule knows more: a name, a format).
 fn merge_candidates(cands: &[Candidate], by_path: Vec<Candidate>) -> Vec<Candidate> {
     let mut all = cands.to_vec();
-    all.extend(by_path);
+    all.extend(by_path.into_iter().filter(|p| {
+        p.secret.is_empty()
+            || !cands
+                .iter()
+                .any(|c| c.secret.start < p.secret.end && p.secret.start < c.secret.end)
+    }));
     all.sort_by_key(|c| c.secret.start);
     all
 }

@@ -218,3 +218,25 @@ fn generated_files_silence_generic_matches_but_not_provider_keys() {
         "{stdout}"
     );
 }
+
+#[test]
+fn random_values_in_env_files_are_reported_whatever_their_name() {
+    let repo = TestRepo::dir();
+    let value = fake("", ALNUM, 40, 61);
+    let named = fake("", ALNUM, 32, 62);
+    repo.write(
+        "deploy/config.env",
+        &format!("APP_NAME=my-application-name-here\nmimi={value}\nCLIENT_SECRET={named}\n"),
+    );
+    // Not an environment file: an unnamed value is not reported.
+    repo.write("deploy/settings.py", &format!("mimi = \"{value}\"\n"));
+    let (findings, code) = repo.scan_json(&["deploy"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&findings),
+        rows(&[
+            ("generic-env-value", "deploy/config.env", 2, 6),
+            ("generic-secret", "deploy/config.env", 3, 15),
+        ])
+    );
+}
