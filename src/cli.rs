@@ -159,9 +159,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Print secrets in clear instead of redacted.
-    #[arg(long)]
-    pub show_secrets: bool,
+    /// Print secrets in clear instead of redacted (never in SARIF or baselines). In CI
+    /// (CI=true or GITHUB_ACTIONS=true) it must be `--show-secrets=force`: build logs are
+    /// read by many and kept for months.
+    #[arg(long, value_name = "force", num_args = 0..=1, require_equals = true,
+          default_missing_value = "yes", value_parser = ["yes", "force"])]
+    pub show_secrets: Option<String>,
 
     /// Skip files larger than SIZE (bytes, or with a K/M/G suffix: 10M, 512KiB).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]

@@ -304,7 +304,7 @@ impl Settings {
             root,
             format: args.format,
             output: args.output,
-            show_secrets: args.show_secrets,
+            show_secrets: show_secrets(args.show_secrets.as_deref())?,
             max_file_size,
             threads,
             color,
@@ -316,6 +316,27 @@ impl Settings {
             baseline,
             update_baseline: args.update_baseline,
         })
+    }
+}
+
+/// Whether secrets are printed in clear. In CI the plain flag is refused: the value would land
+/// in a build log that many people can read and that is kept for months.
+fn show_secrets(flag: Option<&str>) -> Result<bool, Error> {
+    let in_ci = ["CI", "GITHUB_ACTIONS"]
+        .iter()
+        .any(|k| std::env::var(k).is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1"));
+    match flag {
+        None => Ok(false),
+        Some("force") if in_ci => {
+            eprintln!(
+                "scan-secrets: warning: --show-secrets=force in CI: secrets will be written to the build log in clear"
+            );
+            Ok(true)
+        }
+        Some(_) if in_ci => Err(Error::Usage(
+            "--show-secrets would write secrets into the CI build log in clear; use --show-secrets=force if that is really intended".into(),
+        )),
+        Some(_) => Ok(true),
     }
 }
 

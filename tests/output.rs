@@ -77,6 +77,43 @@ fn show_secrets_reveals_values() {
 }
 
 #[test]
+fn show_secrets_in_ci_needs_force() {
+    let (repo, key) = repo_with_key();
+    for ci in [("CI", "true"), ("GITHUB_ACTIONS", "true")] {
+        let out = repo
+            .cmd()
+            .env(ci.0, ci.1)
+            .args([".", "--show-secrets"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{ci:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stdout.contains(&key) && !stderr.contains(&key));
+        assert!(stderr.contains("--show-secrets=force"), "{stderr}");
+
+        let out = repo
+            .cmd()
+            .env(ci.0, ci.1)
+            .args([".", "--format", "json", "--show-secrets=force"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{ci:?}");
+        let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(findings[0]["secret"], key.as_str());
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains("warning: --show-secrets=force in CI"),
+            "{stderr}"
+        );
+    }
+    // Redacted by default in CI too.
+    let out = repo.cmd().env("CI", "true").arg(".").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8(out.stdout).unwrap().contains(&key));
+}
+
+#[test]
 fn jsonl_is_one_object_per_line() {
     let (repo, _) = repo_with_key();
     let out = repo
