@@ -135,3 +135,58 @@ fn rotate_prints_one_guide_or_the_list() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown provider \"nosuch\""));
 }
+
+/// Runs `program args` under `strace -f -e trace=%network` in `dir` and returns the exit code
+/// and the traced network calls.
+fn network_calls(dir: &std::path::Path, program: &str, args: &[&str]) -> (Option<i32>, String) {
+    let trace = dir.join("strace.out");
+    let status = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=%network", "-o"])
+        .arg(&trace)
+        .arg(program)
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("CI")
+        .env_remove("GITHUB_ACTIONS")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("strace is installed (the no-network test needs it)");
+    let calls = std::fs::read_to_string(&trace).unwrap_or_default();
+    std::fs::remove_file(&trace).ok();
+    (status.code(), calls)
+}
+
+#[test]
+fn scans_make_no_network_calls() {
+    let repo = TestRepo::new();
+    repo.write("a.txt", "nothing\n");
+    repo.commit_all("one");
+    repo.write("b.txt", &format!("{}\n", github_token("ghp_", 5)));
+    repo.commit_all("two");
+    repo.write("c.txt", &format!("{}\n", github_token("ghp_", 6)));
+    repo.stage("c.txt");
+    // The tracing works: git reaching for a server is caught.
+    let (_, calls) = network_calls(
+        repo.path(),
+        "git",
+        &["ls-remote", "http://127.0.0.1:9/nothing.git"],
+    );
+    assert!(calls.contains("connect("), "strace saw no network call: {calls:?}");
+
+    let bin = assert_cmd::cargo::cargo_bin("scan-secrets");
+    let bin = bin.to_str().unwrap();
+    for args in [
+        &["."][..],
+        &["--staged"],
+        &["--history"],
+        &["--since", "HEAD~1"],
+        &["--history", "--format", "sarif"],
+    ] {
+        let (code, calls) = network_calls(repo.path(), bin, args);
+        assert_eq!(code, Some(1), "{args:?}");
+        assert_eq!(calls, "", "{args:?} made network calls");
+    }
+}
