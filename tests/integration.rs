@@ -10,6 +10,7 @@ mod history;
 mod hook;
 mod output;
 mod patterns;
+mod placeholders;
 mod prepush;
 mod staged;
 mod worktree;
