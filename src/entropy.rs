@@ -2,7 +2,9 @@
 //!
 //! `shannon` is the classic bits-per-byte entropy. It cannot tell `notHighEnoughEntropy` from a
 //! random token of the same length, so generic rules use `looks_random`, which also asks whether
-//! the value reads like words (vowel ratio, case runs) or like a plain sequence.
+//! the value reads like words: how much of it known words cover (`word_coverage`, over the
+//! embedded `words.txt`), how English its letter pairs are (`bigram_log_likelihood`), whether it
+//! is shaped like a code identifier; or like a sequence, a keyboard walk or a repeated block.
 
 /// Shannon entropy of `bytes` in bits per byte (0.0 for empty input).
 pub fn shannon(bytes: &[u8]) -> f64 {
@@ -62,16 +64,23 @@ fn ceiling(len: usize, alphabet: f64) -> f64 {
     (len as f64).min(alphabet).log2()
 }
 
+/// Values longer than this are judged on their first `MAX_JUDGED` bytes (generic values are at
+/// most 256 bytes, bearer tokens 512).
+const MAX_JUDGED: usize = 512;
+
 /// A randomness test for values of generic `name = value` assignments: high entropy relative to
-/// what the value's length and alphabet allow, not word-like, not a run or a sequence.
+/// what the value's length and alphabet allow, not word-like, not a run, a keyboard walk or a
+/// repeated pattern.
 pub fn looks_random(bytes: &[u8]) -> bool {
     if bytes.len() < 12 || bytes.contains(&b'@') && bytes.contains(&b'.') {
         return false;
     }
+    let bytes = &bytes[..bytes.len().min(MAX_JUDGED)];
     let h = shannon(bytes);
     let c = classes(bytes);
     let letters = c.lower + c.upper;
-    let alphabet = if is_hex(bytes) {
+    let hex = is_hex(bytes);
+    let alphabet = if hex {
         16.0
     } else {
         (if c.lower > 0 { 26.0 } else { 0.0 })
@@ -89,10 +98,20 @@ pub fn looks_random(bytes: &[u8]) -> bool {
         .iter()
         .filter(|&&n| n > 0)
         .count();
-    if class_count == 1 && !is_hex(bytes) {
+    if class_count == 1 && !hex {
         return false;
     }
-    if !is_hex(bytes) && english_bigram_ratio(bytes) >= 0.5 {
+    // Sequences and keyboard walks (`1234567890abcdef`, `qwertyuiop123456`) and repeated
+    // blocks (`Xy7#Qp2!Xy7#Qp2!`) reach the entropy ceiling without being random; hex
+    // digests are judged by these two tests only.
+    if walk_share(bytes) >= 0.6 || is_periodic(bytes) {
+        return false;
+    }
+    if hex {
+        return true;
+    }
+    let llr = bigram_log_likelihood(bytes);
+    if llr >= BIGRAM_LLR_MAX {
         return false;
     }
     // Word-like: letters with an English vowel ratio and no digits mixed in.
@@ -105,52 +124,331 @@ pub fn looks_random(bytes: &[u8]) -> bool {
             return false;
         }
     }
-    true
+    let cov = word_coverage(bytes);
+    if word_like(&cov) {
+        return false;
+    }
+    // Code identifiers and paths (`curlx_memdup`, `X509_get_pubkey`, `BCryptDeriveKeyFn`):
+    // tidy parts whose letters hold some words or read like words.
+    !(identifier_shape(bytes) && (cov.covered * 10 >= cov.letters * 3 || llr >= -0.5))
 }
 
-/// The most frequent letter pairs of English text (and of identifiers made of English words).
-const COMMON_BIGRAMS: &[&[u8; 2]] = &[
-    b"th", b"he", b"in", b"er", b"an", b"re", b"on", b"at", b"en", b"nd", b"ti", b"es", b"or",
-    b"te", b"of", b"ed", b"is", b"it", b"al", b"ar", b"st", b"to", b"nt", b"ng", b"se", b"ha",
-    b"as", b"ou", b"io", b"le", b"ve", b"co", b"me", b"de", b"hi", b"ri", b"ro", b"ic", b"ne",
-    b"ea", b"ra", b"ce", b"li", b"ch", b"ll", b"be", b"ma", b"si", b"om", b"ur", b"ca", b"el",
-    b"ta", b"la", b"ns", b"di", b"fo", b"ho", b"pe", b"ec", b"pr", b"no", b"ct", b"us", b"ac",
-    b"ot", b"il", b"tr", b"ly", b"nc", b"et", b"ut", b"ss", b"so", b"rs", b"un", b"lo", b"wa",
-    b"ge", b"ie", b"wh", b"ee", b"wi", b"em", b"ad", b"ol", b"rt", b"po", b"we", b"na", b"ul",
-    b"ni", b"ts", b"mo", b"ow", b"pa", b"im", b"mi", b"ai", b"sh", b"ir", b"su", b"id", b"os",
-    b"iv", b"ia", b"am", b"fi", b"ci", b"vi", b"pl", b"ig", b"tu", b"ev", b"ld", b"ry", b"mp",
-    b"fe", b"bl", b"ab", b"gh", b"ty", b"op", b"wo", b"sa", b"ay", b"ex", b"ke", b"fr", b"oo",
-    b"av", b"ag", b"if", b"ap", b"gr", b"od", b"bo", b"sp", b"rd", b"do", b"uc", b"bu", b"ei",
-    b"ov", b"by", b"rm", b"ep", b"tt", b"oc", b"fa", b"ef", b"cu", b"rn", b"sc", b"gi", b"da",
-    b"yo", b"cr", b"cl", b"du", b"ga", b"qu", b"ue", b"ff", b"ba", b"ey", b"ls", b"va", b"um",
-    b"pp", b"ua", b"up", b"lu", b"go", b"ht", b"ru", b"ug", b"ds", b"lt", b"pi", b"rc", b"eg",
-    b"au", b"ck", b"ew", b"mu", b"br", b"bi", b"pt", b"ak", b"pu", b"ui", b"rg", b"ib", b"tl",
-    b"ny", b"ki", b"rk", b"ys", b"ob", b"mm", b"fu", b"ph", b"og", b"ms", b"ye", b"ud", b"mb",
-    b"ip", b"ub", b"oi", b"rl", b"gu", b"dr", b"hr", b"cc", b"tw", b"ft", b"wn", b"nu", b"af",
-    b"hu", b"nn", b"eo", b"vo", b"rv", b"xp", b"gn", b"sm", b"fl", b"iz", b"ok", b"my", b"gl",
-    b"aw", b"ju", b"oa", b"sy", b"sl", b"ps", b"jo", b"xt", b"rp", b"dd", b"ks", b"nk", b"ex",
-];
+/// Whether the value is built like a code identifier or a dotted path: every part between
+/// separators is letters of one tidy case pattern (`word`, `WORD`, `camelCase`,
+/// `PascalCase`) optionally followed by digits (`X509`, `utf16`), or digits alone; and there
+/// are at least two parts with letters, or one camel-case part. Random tokens mix cases and
+/// digits inside their parts.
+fn identifier_shape(bytes: &[u8]) -> bool {
+    let mut lettered = 0usize;
+    let mut camel = false;
+    for part in bytes.split(|b| !b.is_ascii_alphanumeric()) {
+        let split = part
+            .iter()
+            .position(|b| !b.is_ascii_alphabetic())
+            .unwrap_or(part.len());
+        let (letters, digits) = part.split_at(split);
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        if letters.is_empty() {
+            continue;
+        }
+        lettered += 1;
+        let upper = letters.iter().filter(|b| b.is_ascii_uppercase()).count();
+        if upper == 0 || upper == letters.len() {
+            continue;
+        }
+        // Mixed case: a capital starts each word; no one-letter lower-case word between
+        // capitals (`aBcD`), and words average three letters or more.
+        let mut humps = 0usize;
+        for (i, w) in letters.windows(2).enumerate() {
+            if w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase() {
+                humps += 1;
+                if i > 0 && letters[i - 1].is_ascii_uppercase() {
+                    return false;
+                }
+            }
+        }
+        if humps * 3 > letters.len() {
+            return false;
+        }
+        camel = true;
+    }
+    lettered >= 2 || camel
+}
 
-/// Share of adjacent letter pairs that are common English bigrams (case-insensitive): about
-/// 0.2 for random letters, 0.6 and more for words and identifiers. 0.0 when there are fewer
-/// than four pairs to judge.
-pub fn english_bigram_ratio(bytes: &[u8]) -> f64 {
-    let mut pairs = 0usize;
-    let mut common = 0usize;
-    for w in bytes.windows(2) {
-        if w[0].is_ascii_alphabetic() && w[1].is_ascii_alphabetic() {
-            pairs += 1;
-            let pair = [w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase()];
-            if COMMON_BIGRAMS.iter().any(|b| **b == pair) {
-                common += 1;
+/// Token efficiency: whether known words cover most of the value's letters
+/// (`mysecretpassword123`, `prod-db-password-2024`, `DefaultConnectionString`).
+///
+/// By chance, random letters spell a given 4-letter word at a position with probability
+/// 1/26^4; with the ~470 four-letter words of `words.txt` that is about one chance in a
+/// thousand per position (less in mixed case, as a word must keep one case pattern), and
+/// longer words are rarer still (~470 five-letter words: one in 25,000). Short words are so
+/// likely by chance that they count only as whole segments. So random tokens of any alphabet
+/// get a coverage near zero, a single 4-letter word at most in a few percent of them, while
+/// identifiers and phrases get 60-100%. A value is word-like when words cover at least 60% of
+/// its letters and at least 4 letters come from a word of 4 or more letters (a few short
+/// segments such as `db` or `key` alone prove nothing).
+fn word_like(cov: &Coverage) -> bool {
+    cov.letters >= 6 && cov.long >= 4 && cov.covered * 10 >= cov.letters * 6
+}
+
+/// Letters of a value and how many of them the best segmentation into known words covers.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Coverage {
+    pub letters: usize,
+    /// Letters covered by words (2-3 letter words only as whole segments).
+    pub covered: usize,
+    /// Letters covered by words of 4 or more letters.
+    pub long: usize,
+}
+
+/// The embedded word list: sorted, lower case, split by length.
+struct Lexicon {
+    /// Words of 4 or more letters, counted wherever they occur.
+    long: Vec<&'static [u8]>,
+    /// Words of 2-3 letters, counted only as a whole segment.
+    short: Vec<&'static [u8]>,
+    max_len: usize,
+    /// `llr[a][b]`: log2 of how much likelier letter `b` follows `a` in the words than in
+    /// uniformly random letters.
+    llr: [[f32; 26]; 26],
+}
+
+static LEXICON: std::sync::LazyLock<Lexicon> = std::sync::LazyLock::new(|| {
+    let mut long = Vec::new();
+    let mut short = Vec::new();
+    for line in include_str!("words.txt").lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        for w in line.split_ascii_whitespace() {
+            let w = w.as_bytes();
+            debug_assert!(w.iter().all(u8::is_ascii_lowercase), "{w:?}");
+            match w.len() {
+                0 | 1 => {}
+                2 | 3 => short.push(w),
+                _ => long.push(w),
             }
         }
     }
-    if pairs < 4 {
-        0.0
-    } else {
-        common as f64 / pairs as f64
+    for list in [&mut long, &mut short] {
+        list.sort_unstable();
+        list.dedup();
     }
+    let max_len = long.iter().map(|w| w.len()).max().unwrap_or(4);
+    // Letter-pair statistics of the word list, with add-one smoothing.
+    let mut counts = [[1.0f32; 26]; 26];
+    for w in long.iter().chain(&short) {
+        for p in w.windows(2) {
+            counts[(p[0] - b'a') as usize][(p[1] - b'a') as usize] += 1.0;
+        }
+    }
+    let mut llr = [[0.0f32; 26]; 26];
+    for (row, out) in counts.iter().zip(llr.iter_mut()) {
+        let total: f32 = row.iter().sum();
+        for (c, o) in row.iter().zip(out.iter_mut()) {
+            *o = (c / total * 26.0).log2();
+        }
+    }
+    Lexicon {
+        long,
+        short,
+        max_len,
+        llr,
+    }
+});
+
+/// Whether `w` (letters of one case pattern) is a known word, compared lower-cased.
+fn known(list: &[&[u8]], w: &[u8]) -> bool {
+    let mut buf = [0u8; 32];
+    if w.len() > buf.len() {
+        return false;
+    }
+    for (d, s) in buf.iter_mut().zip(w) {
+        *d = s.to_ascii_lowercase();
+    }
+    list.binary_search(&&buf[..w.len()]).is_ok()
+}
+
+/// The best segmentation of `bytes` into known words, by dynamic programming over positions:
+/// `best[i]` is the most letters words can cover in `bytes[..i]`. A word must be one case
+/// pattern (`word`, `Word`, `WORD`); O(n * longest word) lookups in a sorted list.
+pub fn word_coverage(bytes: &[u8]) -> Coverage {
+    let lex = &*LEXICON;
+    let s = &bytes[..bytes.len().min(MAX_JUDGED)];
+    let n = s.len();
+    // (covered letters, letters in long words, whether a word ends here)
+    let mut best = [(0u16, 0u16, false); MAX_JUDGED + 1];
+    let is_start = |i: usize| {
+        i == 0
+            || !s[i - 1].is_ascii_alphabetic()
+            || (s[i - 1].is_ascii_lowercase() && s[i].is_ascii_uppercase())
+    };
+    let is_end = |j: usize| {
+        j == n
+            || !s[j].is_ascii_alphabetic()
+            || (s[j - 1].is_ascii_lowercase() && s[j].is_ascii_uppercase())
+    };
+    let mut letters = 0;
+    for i in 0..n {
+        let here = best[i];
+        let skip = (here.0, here.1, false);
+        if (skip.0, skip.1) > (best[i + 1].0, best[i + 1].1) {
+            best[i + 1] = skip;
+        }
+        if !s[i].is_ascii_alphabetic() {
+            continue;
+        }
+        letters += 1;
+        // Longest run of one case pattern starting at i: `word`, `Word` or `WORD`.
+        let caps = s[i].is_ascii_uppercase() && s.get(i + 1).is_some_and(u8::is_ascii_uppercase);
+        let mut j = i + 1;
+        while j < n
+            && j - i < lex.max_len
+            && if caps {
+                s[j].is_ascii_uppercase()
+            } else {
+                s[j].is_ascii_lowercase()
+            }
+        {
+            j += 1;
+        }
+        // A short word needs a boundary before it (a separator, a case change or the end of
+        // a word) and after it (a separator, a case change or the start of a long word):
+        // `commitUrl`, `commiturl`, `urlCommit`.
+        let start = is_start(i) || here.2;
+        for end in i + 2..=j {
+            let len = end - i;
+            let hit = if len < 4 {
+                start && (is_end(end) || long_word_at(lex, s, end)) && known(&lex.short, &s[i..end])
+            } else {
+                known(&lex.long, &s[i..end])
+            };
+            if hit {
+                let cand = (
+                    here.0 + len as u16,
+                    here.1 + if len >= 4 { len as u16 } else { 0 },
+                    true,
+                );
+                let slot = &mut best[end];
+                if (cand.0, cand.1) >= (slot.0, slot.1) {
+                    *slot = cand;
+                }
+            }
+        }
+    }
+    Coverage {
+        letters,
+        covered: best[n].0 as usize,
+        long: best[n].1 as usize,
+    }
+}
+
+/// Whether a word of 4 or more letters starts at `i` (one case pattern, like the DP's words).
+fn long_word_at(lex: &Lexicon, s: &[u8], i: usize) -> bool {
+    let caps = s.get(i).is_some_and(u8::is_ascii_uppercase)
+        && s.get(i + 1).is_some_and(u8::is_ascii_uppercase);
+    let mut j = i + 1;
+    while j < s.len()
+        && j - i < lex.max_len
+        && if caps {
+            s[j].is_ascii_uppercase()
+        } else {
+            s[j].is_ascii_lowercase()
+        }
+    {
+        j += 1;
+        if j - i >= 4 && known(&lex.long, &s[i..j]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Mean bigram log-likelihood ratio at or above which letters read as words: the average, over
+/// adjacent letter pairs, of log2(P(second | first, word list) / P(second | random letters)).
+/// Random letters average about -1.2 bits and stay below 0.6 in all but about one in a
+/// thousand 16-20 character tokens (fewer for longer ones); identifiers and phrases score
+/// from about 0 to +2, so this check takes the plainly English ones and leaves the rest to
+/// `word_coverage` and `identifier_shape`.
+const BIGRAM_LLR_MAX: f64 = 0.6;
+
+/// Mean log-likelihood ratio, in bits per pair, of the value's adjacent letter pairs
+/// (case-insensitive) under the word list's letter-pair model against uniformly random letters.
+/// Negative infinity when there are fewer than eight pairs to judge.
+pub fn bigram_log_likelihood(bytes: &[u8]) -> f64 {
+    let lex = &*LEXICON;
+    let mut pairs = 0usize;
+    let mut sum = 0.0f64;
+    for w in bytes.windows(2) {
+        if w[0].is_ascii_alphabetic() && w[1].is_ascii_alphabetic() {
+            let a = (w[0].to_ascii_lowercase() - b'a') as usize;
+            let b = (w[1].to_ascii_lowercase() - b'a') as usize;
+            sum += f64::from(lex.llr[a][b]);
+            pairs += 1;
+        }
+    }
+    if pairs < 8 {
+        f64::NEG_INFINITY
+    } else {
+        sum / pairs as f64
+    }
+}
+
+/// Keyboard rows and alphabetic order: neighbours in either are one step of a walk.
+fn is_step(a: u8, b: u8) -> bool {
+    const ROWS: [&[u8]; 4] = [b"1234567890", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    if !a.is_ascii_alphanumeric()
+        || !b.is_ascii_alphanumeric()
+        || a.is_ascii_alphabetic() != b.is_ascii_alphabetic()
+        || a.is_ascii_uppercase() != b.is_ascii_uppercase()
+    {
+        return false;
+    }
+    let (la, lb) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    if la.abs_diff(lb) == 1 {
+        return true;
+    }
+    ROWS.iter().any(|row| {
+        row.iter()
+            .position(|&c| c == la)
+            .is_some_and(|i| row.get(i + 1) == Some(&lb) || i > 0 && row[i - 1] == lb)
+    })
+}
+
+/// Share of the value in walks of four or more steps (`abcd`, `4321`, `qwerty`, `asdf`).
+/// A random symbol has a handful of neighbours out of 16-64, so four in a row are rare.
+pub fn walk_share(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut in_walks = 0usize;
+    let mut run = 1usize;
+    for w in bytes.windows(2) {
+        if is_step(w[0], w[1]) {
+            run += 1;
+        } else {
+            if run >= 4 {
+                in_walks += run;
+            }
+            run = 1;
+        }
+    }
+    if run >= 4 {
+        in_walks += run;
+    }
+    in_walks as f64 / bytes.len() as f64
+}
+
+/// A block repeated to fill the value: at some period `p` (at most half the length), 90% of
+/// the symbols equal the one `p` before.
+fn is_periodic(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    (1..=(n / 2).min(64)).any(|p| {
+        let same = bytes[p..].iter().zip(bytes).filter(|(a, b)| a == b).count();
+        same * 10 >= (n - p) * 9
+    })
 }
 
 /// Whether the value splits into word-sized runs at case changes or separators
@@ -204,6 +502,39 @@ mod tests {
             "a3f5c9e1b7d24680fedcba9876543210",
             "wJ7pXk2Lq9Zr4Tn8Yb3Mv6Hc1Gf5Ds0A",
             "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA8x",
+            // Alphanumeric, 12 to 64 characters.
+            "cFPP0ycsZm55",
+            "RweicUHRl9IvjSgg",
+            "COQaOUmZTQYAb17QQzP6OnGf",
+            "VzN7cw9SMdTuVqULDLMnhsu6DDaMVl2LAz7eoVXE",
+            "SNDFTZSqP3aqVCBBvVhDwYWVeAa2gRixhvW2IIVoGd4XxnG0Ggd19tbk3iXJywqC",
+            // Standard base64 with `+`, `/` and `=` padding; URL-safe base64.
+            "S2Sb7rQEhduS/yNW7SvLqqk0HiPFhTVk0BjN4/+Ge4w=",
+            "IImvl3vGGC52pT9wIBWpFNwRMmn3OZYh",
+            "ODcVAErA97bvSz6loJGGWg==",
+            "OqbkXo/o5DcvPTGe7WXX7WwkgS0aHr/BUNGgwporcAj4KJI/j44rabIBa1zunXT+M816E44ooRctU9lOTkRVjg==",
+            "2LaqzHaf6Uvo5HscHVo1CHzUuBGiavaL84_jpzhn",
+            "DtFDkalYRwKGdARrBlwYrb4ohMQnrGcsHR3rlXDUF3Q",
+            // Hex: 16, 32, 40 and 64 digits, both cases.
+            "565840251b9fa014",
+            "7d973b8ac3e7c208f414d7df6f2dd709",
+            "5cc15121a95d7d0e09b8224ea4573f09d16ae47a",
+            "7fafc8d2d23538efadd005c379320d105003a37d1a892d0fe259da4d5f837ed3",
+            "930CFDB7E4629262A1E58423ACFEB6241A689DE6",
+            // Lower case and digits; base32; upper case and digits.
+            "c1tv2n9uorisf4iklggd",
+            "gculn71lrj9lanag0ie5s2ylgdiw4k8v",
+            "4U3U3EO5LB4E3ROI4HJ32JKPNK6WHKE5",
+            "V4SNI7EFPC0152PD6PUE",
+            // With punctuation, and dash-separated groups.
+            ".-RFGGX~dUA7&Anl6rYk~Sy-",
+            "9eQcggOjT_x*py",
+            "rBhj6LPG-KiGBgOHC-xwZKDihx",
+            // Random text that happens to hold a word.
+            "9fKtestQ2mLx7VpR4wZb",
+            "Xq7demoP3kZ9vLw2RtYn",
+            "b7Hxx9Qe2LpZk4Wm8Rv1",
+            "k3Password9xQz7LmW2vRt5Yb8NcJd",
         ] {
             assert!(looks_random(v.as_bytes()), "{v} should look random");
         }
@@ -222,8 +553,102 @@ mod tests {
             "Signed-off-by-someone",
             "svn.authorsProgram",
             "GIT_PROXY_SSL_KEY_FILE",
+            // Words run together, with or without digits.
+            "prod-db-password-2024",
+            "localhost_dev_key",
+            "DefaultConnectionString",
+            "staging-api-token-v2",
+            "MyAppSecretKey2023",
+            "supersecretkey123",
+            "test-user-token-42",
+            "mysecretpassword123",
+            // Identifiers. A value ending in `password…` comes last before a comment: followed
+            // by another string it reads as a `"password", "value"` pair to this repository's
+            // own scan.
+            "webhook_signing_secret_9",
+            "SessionCookieName",
+            "getUserAccessToken",
+            "X-Api-Key-Header",
+            "admin_password_01",
+            // File names, URLs, versions.
+            "config.production.json",
+            "https://api.example.com/v1/users",
+            "v1.2.3-beta.4+build.5678",
+            "release-2024.05.01-rc1",
+            // Sentences and phrases.
+            "the quick brown fox",
+            "Please set your token here",
+            // Sequences, keyboard walks, repeated blocks.
+            "qwertyuiop123456",
+            "abcdefghijklmnop",
+            "1234567890abcdef",
+            "asdfghjkl;0987654321",
+            "ABCDEFGH12345678",
+            "Xy7#Qp2!Xy7#Qp2!",
+            "deadbeefdeadbeefdeadbeefdeadbeef",
+            "abc123abc123abc123abc123",
         ] {
             assert!(!looks_random(v.as_bytes()), "{v} should not look random");
+        }
+    }
+
+    #[test]
+    fn coverage_of_identifiers_and_tokens() {
+        let cov = |v: &str| word_coverage(v.as_bytes());
+        assert_eq!(
+            cov("notHighEnoughEntropy"),
+            Coverage {
+                letters: 20,
+                covered: 20,
+                long: 17
+            }
+        );
+        assert_eq!(cov("mysecretpassword123").long, 14);
+        assert_eq!(cov("prod-db-password-2024").covered, 14);
+        assert_eq!(cov("8fQz1LpX9wRt2VbN6mKc").covered, 0);
+        // A short word counts only as a whole segment.
+        assert_eq!(cov("xkeyq").covered, 0);
+        assert_eq!(cov("x-key-q").covered, 3);
+    }
+
+    /// A deterministic pseudo-random token over `alphabet`.
+    fn token(alphabet: &[u8], len: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                alphabet[(x % alphabet.len() as u64) as usize]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn generated_tokens_pass() {
+        const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const LOWER36: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        const UPPER36: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        const HEX: &[u8] = b"0123456789abcdef";
+        for (name, alphabet, lens) in [
+            ("alnum", ALNUM, &[16usize, 24, 32, 40, 64][..]),
+            ("base64", B64, &[20, 32, 44, 88]),
+            ("lower36", LOWER36, &[20, 32, 40]),
+            ("upper36", UPPER36, &[20, 32, 40]),
+            ("hex", HEX, &[32, 40, 64]),
+        ] {
+            for &len in lens {
+                let rejected = (0..2000u64)
+                    .filter(|&seed| !looks_random(&token(alphabet, len, seed + 1)))
+                    .count();
+                // Short random values sometimes fall under the entropy or class checks;
+                // none of the word, walk or pattern tests may add many more.
+                assert!(
+                    rejected <= 20,
+                    "{name} len {len}: {rejected} of 2000 rejected"
+                );
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ mod history;
 mod hook;
 mod output;
 mod patterns;
+mod placeholders;
 mod prepush;
 mod sensitive;
 mod staged;

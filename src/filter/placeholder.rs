@@ -21,6 +21,12 @@ const EXACT: &[&str] = &[
     "dummy",
     "test",
     "testing",
+    "test123",
+    "test1234",
+    "test12345",
+    "testtest",
+    "demo",
+    "demo123",
     "none",
     "null",
     "nil",
@@ -639,6 +645,9 @@ mod tests {
             "ababababababababab",
             "<%= ENV['KEY'] %>",
             "REPLACE_ME",
+            "test123",
+            "Test1234",
+            "demo",
         ] {
             assert!(ph(v), "{v} should be a placeholder");
         }
