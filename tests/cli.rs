@@ -174,7 +174,10 @@ fn scans_make_no_network_calls() {
         "git",
         &["ls-remote", "http://127.0.0.1:9/nothing.git"],
     );
-    assert!(calls.contains("connect("), "strace saw no network call: {calls:?}");
+    assert!(
+        calls.contains("connect("),
+        "strace saw no network call: {calls:?}"
+    );
 
     let bin = assert_cmd::cargo::cargo_bin("scan-secrets");
     let bin = bin.to_str().unwrap();

@@ -354,6 +354,9 @@ pub fn check(
                 }
             }
         }
+        if string_literals_not_assignment(text, cand) {
+            return Some(Reason::Reference);
+        }
         let name = assigned_name(&text[cand.span.start..cand.secret.start]);
         // The line up to the value: `public key: ...`, `publishable_key = ...`.
         let line_start = memchr::memrchr(b'\n', &text[..cand.span.start]).map_or(0, |i| i + 1);
@@ -588,6 +591,58 @@ fn looks_like_code(value: &[u8]) -> bool {
 
 /// The identifier being assigned, lower-cased, from the text between the match start and the
 /// value (`export AWS_SECRET="` → `aws_secret`, `<Pass encoding="x">` → `pass`).
+/// Two string literals side by side that are not a name and its value: a list of strings
+/// (`{"password", "api-key", "token"}`), sibling names (`'git-gui--askpass',
+/// 'git-gui--askyesno'`), a phrase rather than a key (`'struct passwd', 'pw_gecos'`), or the
+/// branches of a conditional (`ssl ? "encrypted" : "cleartext"`).
+fn string_literals_not_assignment(text: &[u8], cand: &Candidate) -> bool {
+    let Some(&q) = cand.secret.start.checked_sub(1).and_then(|i| text.get(i)) else {
+        return false;
+    };
+    if !matches!(q, b'"' | b'\'') {
+        return false;
+    }
+    let line = super::lines_of(text, &cand.span);
+    let skip_ws = |s: &[u8]| -> usize { s.iter().take_while(|b| b.is_ascii_whitespace()).count() };
+    // Up to the value's opening quote: `...name<quote><ws><sep><ws>`.
+    let head = &text[line.start..cand.secret.start - 1];
+    let head = head.trim_ascii_end();
+    let Some((&sep, head)) = head.split_last() else {
+        return false;
+    };
+    if !matches!(sep, b',' | b':') {
+        return false;
+    }
+    let head = head.trim_ascii_end();
+    let Some((&nq, head)) = head.split_last() else {
+        return false;
+    };
+    if !matches!(nq, b'"' | b'\'') {
+        return false;
+    }
+    let Some(open) = memchr::memrchr(nq, head) else {
+        return false;
+    };
+    let name = &head[open + 1..];
+    let before = head[..open].trim_ascii_end();
+    if sep == b':' {
+        return before.ends_with(b"?");
+    }
+    // The list may go on on the next line.
+    let rest = text
+        .get(cand.secret.end + 1..text.len().min(line.end + 256))
+        .unwrap_or_default();
+    let rest = &rest[skip_ws(rest)..];
+    let list = rest.first() == Some(&b',') && {
+        let next = &rest[1..];
+        matches!(next.get(skip_ws(next)), Some(b'"' | b'\''))
+    };
+    // Sibling names share a stem: `'git-gui--askpass', 'git-gui--askyesno'`.
+    let value = &text[cand.secret.clone()];
+    let shared = name.iter().zip(value).take_while(|(a, b)| a == b).count();
+    list || shared >= 4 || name.iter().any(u8::is_ascii_whitespace)
+}
+
 fn assigned_name(context: &[u8]) -> String {
     let ctx = String::from_utf8_lossy(context).to_ascii_lowercase();
     let is_ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
