@@ -87,6 +87,18 @@ fn bad_config_names_the_key_and_exits_2() {
     let out = repo.cmd().arg(".").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("rule x-rule: bad regex"));
+    // A rule whose automaton would be huge (and slow to build and run) is refused at load.
+    repo.write(
+        ".scan-secrets.toml",
+        "[[rule]]\nid = \"x-rule\"\ndescription = \"d\"\nkeywords = [\"xyz\"]\nregex = 'xyz(?:[a-z0-9]{1,50}x){500}'\nexamples = []\nnegative_examples = []\n",
+    );
+    let out = repo.cmd().arg(".").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("rule x-rule: bad regex: Compiled regex exceeds size limit of 1048576 bytes"),
+        "{err}"
+    );
 }
 
 #[test]
