@@ -183,11 +183,11 @@ fn percent_tokens(text: &[u8], range: Range<usize>, budget: &mut usize, out: &mu
             from = at + 1;
             continue;
         }
-        let start = text[..at]
+        // Tokens never overlap: the search back stops where the previous one ended.
+        let start = text[from..at]
             .iter()
             .rposition(|&b| !is_token(b))
-            .map_or(0, |i| i + 1)
-            .max(from);
+            .map_or(from, |i| from + i + 1);
         let end = text[at..]
             .iter()
             .position(|&b| !is_token(b))

@@ -240,3 +240,21 @@ fn random_values_in_env_files_are_reported_whatever_their_name() {
         ])
     );
 }
+
+#[test]
+fn thousands_of_keys_on_one_long_line() {
+    // A minified bundle is one line: each finding must be placed without re-reading the line.
+    let repo = TestRepo::dir();
+    let keys: Vec<String> = (0..5000)
+        .map(|i| fake("sk_live_", ALNUM, 40, 900 + i))
+        .collect();
+    let line = keys.join(" ; ");
+    repo.write("dist/app.js", &format!("{line}\n"));
+    let (findings, code) = repo.scan_json(&["dist"]);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 5000);
+    let last = &findings[4999];
+    assert_eq!(last["line"], 1);
+    assert_eq!(last["column"], (4999 * (48 + 3) + 1) as u64);
+    assert_eq!(last["end_column"], (5000 * (48 + 3) - 3 + 1) as u64);
+}

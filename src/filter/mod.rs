@@ -101,10 +101,16 @@ pub const FOREIGN_MARKERS: [&[u8]; 4] = [
     b"kingfisher:ignore",
 ];
 
-/// The byte range of the line(s) holding `span`.
+/// How far from a match its line is looked at (inline markers, the name before a value): a
+/// minified file is one line of megabytes, and each match must cost the same on it.
+const LINE_CONTEXT: usize = 1024;
+
+/// The byte range of the line(s) holding `span`, at most `LINE_CONTEXT` bytes on each side.
 pub fn lines_of(text: &[u8], span: &Range<usize>) -> Range<usize> {
-    let start = memchr::memrchr(b'\n', &text[..span.start]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &text[span.end..]).map_or(text.len(), |i| span.end + i);
+    let lo = span.start.saturating_sub(LINE_CONTEXT);
+    let start = memchr::memrchr(b'\n', &text[lo..span.start]).map_or(lo, |i| lo + i + 1);
+    let hi = (span.end + LINE_CONTEXT).min(text.len());
+    let end = memchr::memchr(b'\n', &text[span.end..hi]).map_or(hi, |i| span.end + i);
     start..end
 }
 
