@@ -221,14 +221,11 @@ impl Matcher {
         if found.is_empty() {
             return cands;
         }
-        let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
         let generic = |c: &Candidate| self.rules.rules[c.rule].generic;
-        found.retain(|d| {
-            !cands
-                .iter()
-                .any(|c| !generic(c) && overlaps(&c.secret, &d.secret))
-        });
-        cands.retain(|c| !generic(c) || !found.iter().any(|d| overlaps(&c.secret, &d.secret)));
+        let provider = Cover::new(cands.iter().filter(|c| !generic(c)).map(|c| &c.secret));
+        found.retain(|d| !provider.hits(&d.secret));
+        let decoded = Cover::new(found.iter().map(|d| &d.secret));
+        cands.retain(|c| !generic(c) || !decoded.hits(&c.secret));
         cands.extend(found);
         cands.sort_by_key(|c| (c.secret.start, c.secret.end));
         cands
@@ -268,11 +265,8 @@ impl Matcher {
         }
         hits.sort_by_key(|&(_, start, _)| start);
         let mut cands = self.run(text, hits.into_iter());
-        cands.retain(|c| {
-            ranges
-                .iter()
-                .any(|r| r.start < c.secret.end && c.secret.start < r.end)
-        });
+        let only = Cover::new(ranges.iter());
+        cands.retain(|c| only.hits(&c.secret));
         cands
     }
 
@@ -364,12 +358,8 @@ impl Matcher {
         if !rejected.is_empty() {
             // A provider format that failed its own gate (bad checksum, too little entropy) is
             // not a secret; a generic rule must not report the same value instead.
-            out.retain(|c| {
-                !self.rules.rules[c.rule].generic
-                    || !rejected
-                        .iter()
-                        .any(|r: &Range<usize>| r.start < c.secret.end && c.secret.start < r.end)
-            });
+            let rejected = Cover::new(rejected.iter());
+            out.retain(|c| !self.rules.rules[c.rule].generic || !rejected.hits(&c.secret));
         }
         resolve_overlaps(&self.rules, out)
     }
@@ -430,6 +420,39 @@ impl Matcher {
                 decoded: None,
             });
         }
+    }
+}
+
+/// A set of byte ranges (in any order, overlapping or not) that answers "does this range
+/// overlap any of them?" in O(log n): many matches against many ranges stay near-linear.
+pub struct Cover {
+    starts: Vec<usize>,
+    /// `max_end[i]`: the largest end among the ranges with the `i + 1` smallest starts.
+    max_end: Vec<usize>,
+}
+
+impl Cover {
+    pub fn new<'a>(ranges: impl Iterator<Item = &'a Range<usize>>) -> Self {
+        let mut sorted: Vec<(usize, usize)> = ranges.map(|r| (r.start, r.end)).collect();
+        sorted.sort_unstable();
+        let mut end = 0;
+        let max_end = sorted
+            .iter()
+            .map(|&(_, e)| {
+                end = end.max(e);
+                end
+            })
+            .collect();
+        Cover {
+            starts: sorted.into_iter().map(|(s, _)| s).collect(),
+            max_end,
+        }
+    }
+
+    /// Whether `r` shares a byte with one of the ranges.
+    pub fn hits(&self, r: &Range<usize>) -> bool {
+        let i = self.starts.partition_point(|&s| s < r.end);
+        i > 0 && self.max_end[i - 1] > r.start
     }
 }
 
@@ -498,7 +521,30 @@ fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate
 
 #[cfg(test)]
 mod tests {
-    use super::hides;
+    use super::{hides, Cover};
+
+    #[test]
+    fn cover_answers_overlaps() {
+        let ranges = [10..20, 0..3, 15..40, 50..51];
+        let cover = Cover::new(ranges.iter());
+        for probe in [
+            0..1,
+            2..5,
+            3..10,
+            9..11,
+            39..45,
+            40..50,
+            50..51,
+            51..60,
+            5..5,
+        ] {
+            let expected = ranges
+                .iter()
+                .any(|r| r.start < probe.end && probe.start < r.end);
+            assert_eq!(cover.hits(&probe), expected, "{probe:?}");
+        }
+        assert!(!Cover::new([].iter()).hits(&(0..10)));
+    }
 
     #[test]
     fn hidden_keywords() {

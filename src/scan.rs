@@ -11,7 +11,7 @@ use crate::config::{Mode, Settings};
 use crate::error::Error;
 use crate::filter::{self, allowlist::Allowlist, Reason, Tally};
 use crate::finding::{fingerprint, Finding, Location, Origin};
-use crate::matcher::{Candidate, Matcher};
+use crate::matcher::{Candidate, Cover, Matcher};
 use crate::source::history;
 use crate::source::{self, Chunk, Stats};
 
@@ -240,12 +240,12 @@ fn first_occurrences(findings: Vec<Finding>) -> Vec<Finding> {
 /// a content rule already matched is dropped (the content rule knows more: a name, a format).
 fn merge_candidates(cands: &[Candidate], by_path: Vec<Candidate>) -> Vec<Candidate> {
     let mut all = cands.to_vec();
-    all.extend(by_path.into_iter().filter(|p| {
-        p.secret.is_empty()
-            || !cands
-                .iter()
-                .any(|c| c.secret.start < p.secret.end && p.secret.start < c.secret.end)
-    }));
+    let content = Cover::new(cands.iter().map(|c| &c.secret));
+    all.extend(
+        by_path
+            .into_iter()
+            .filter(|p| p.secret.is_empty() || !content.hits(&p.secret)),
+    );
     all.sort_by_key(|c| c.secret.start);
     all
 }
@@ -289,14 +289,9 @@ fn findings_for(
     allow: &Allowlist,
 ) -> (Vec<Finding>, Tally) {
     // A finding about a whole file (empty secret) counts wherever the file changed.
-    let touches_added = |c: &&Candidate| {
-        c.secret.is_empty()
-            || added.is_none_or(|ranges| {
-                ranges
-                    .iter()
-                    .any(|r| r.start < c.secret.end && c.secret.start < r.end)
-            })
-    };
+    let added = added.map(|ranges| Cover::new(ranges.iter()));
+    let touches_added =
+        |c: &&Candidate| c.secret.is_empty() || added.as_ref().is_none_or(|a| a.hits(&c.secret));
     let cands: Vec<&Candidate> = cands.iter().filter(touches_added).collect();
     let mut suppressed = Tally::default();
     if rel_path.is_some_and(|p| allow.path_allowed(p)) {
