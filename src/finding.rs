@@ -77,6 +77,8 @@ pub struct Finding {
     pub more_occurrences: usize,
     /// The secret was found decoded from this encoding; `location` is the encoded token.
     pub encoding: Option<crate::decode::Encoding>,
+    /// History and range findings: how far the introducing commit has travelled.
+    pub exposure: Option<Box<crate::exposure::Exposure>>,
 }
 
 /// Versioned, content-based fingerprint: `v1:` + the first 16 bytes of SHA-256 over

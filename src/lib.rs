@@ -18,6 +18,7 @@ pub mod decode;
 pub mod entropy;
 pub mod error;
 pub mod exit;
+pub mod exposure;
 pub mod filter;
 pub mod finding;
 pub mod hook;

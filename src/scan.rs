@@ -36,6 +36,8 @@ pub struct Report {
     pub baselined: u64,
     /// Baseline entries that nothing in this scan matched.
     pub stale_baseline: u64,
+    /// When the scan ran (seconds since the epoch), for "committed 3 days ago".
+    pub now: i64,
 }
 
 /// Findings and the suppressed count, shared by the worker threads.
@@ -62,6 +64,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
     };
     let stats = Stats::default();
     let mut commits = None;
+    let mut parents = None;
     match &settings.mode {
         Mode::Files(paths) => source::worktree::walk(paths, settings, &stats, handle),
         Mode::Stdin => {
@@ -94,7 +97,8 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
             }
         }
         Mode::History(dir, selection) => {
-            let plan = history::plan(dir, selection, settings.threads)?;
+            let mut plan = history::plan(dir, selection, settings.threads)?;
+            parents = plan.parents.take();
             if plan.shallow {
                 eprintln!(
                     "scan-secrets: note: this is a shallow clone; commits before its shallow boundary are not scanned (run `git fetch --unshallow` to scan everything)"
@@ -172,6 +176,14 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
     if commits.is_some() {
         findings = first_occurrences(findings);
     }
+    match &settings.mode {
+        // What a pre-push hook reports is by definition not pushed yet: the hook stops it.
+        Mode::History(_, history::Selection::PrePush) => {}
+        Mode::History(dir, _) => {
+            crate::exposure::assess(dir, parents.as_ref(), &mut findings);
+        }
+        _ => {}
+    }
     findings.sort_by(|a, b| (&a.origin, a.location, a.rule).cmp(&(&b.origin, b.location, b.rule)));
     Ok(Report {
         findings,
@@ -186,6 +198,9 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         commits,
         baselined: 0,
         stale_baseline: 0,
+        now: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
     })
 }
 
@@ -338,6 +353,7 @@ fn findings_for(
             secret,
             entropy: c.entropy,
             encoding: c.decoded.as_ref().map(|d| d.encoding),
+            exposure: None,
             confidence: c.confidence,
             more_occurrences: 0,
         });

@@ -7,6 +7,7 @@ mod baseline;
 mod cli;
 mod config;
 mod encoded;
+mod exposure;
 mod history;
 mod hook;
 mod output;

@@ -25,6 +25,16 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
             }
         }
     }
+    // Most exposed first (pushed and released, pushed, tagged, local only); otherwise in
+    // order of appearance.
+    let rank = |members: &Vec<usize>| {
+        members
+            .iter()
+            .filter_map(|&i| report.findings[i].exposure.as_ref().map(|e| e.rank()))
+            .min()
+            .unwrap_or(0)
+    };
+    groups.sort_by_key(|(_, members)| rank(members));
     let mut providers: Vec<usize> = Vec::new();
     for (_, members) in &groups {
         let first = &report.findings[members[0]];
@@ -76,6 +86,15 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
                 )));
             }
             writeln!(out, "{place}")?;
+            if let (Some(e), Some(c)) = (&f.exposure, f.origin.commit()) {
+                let verdict = e.verdict(c.short_id(), c.time, report.now);
+                let verdict = if e.pushed() || e.tag.is_some() {
+                    paint.red(&verdict)
+                } else {
+                    paint.yellow(&verdict)
+                };
+                writeln!(out, "  exposed {verdict}")?;
+            }
         }
         if let Some(advice) = super::file_advice(view.rules, first) {
             writeln!(out, "  fix     {advice}")?;

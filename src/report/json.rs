@@ -13,6 +13,8 @@
 //!  // history and range scans (`source` = "history") only:
 //!  "commit": "4e1d…(40 hex)", "author": "A <a@x>", "date": "2024-05-01T10:00:00Z",
 //!  "message": "subject line", "more_occurrences": 0,
+//!  "exposure": {"pushed": true, "remote_ref": "origin/main", "tag": null, "at_head": true,
+//!               "verdict": "pushed to origin/main (committed 3 days ago): rotate now"},
 //!  // a secret found inside a base64 or percent-encoded token (the location is the token;
 //!  // `secret` and `fingerprint` are of the decoded value) only:
 //!  "encoding": "base64|percent",
@@ -69,6 +71,17 @@ struct JsonFinding<'a> {
     advice: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     encoding: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exposure: Option<JsonExposure<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonExposure<'a> {
+    pushed: bool,
+    remote_ref: Option<&'a str>,
+    tag: Option<&'a str>,
+    at_head: bool,
+    verdict: String,
 }
 
 #[derive(Serialize)]
@@ -115,6 +128,17 @@ pub fn write(
             more_occurrences: f.origin.commit().map(|_| f.more_occurrences),
             advice: super::file_advice(view.rules, f),
             encoding: f.encoding.map(|e| e.as_str()),
+            exposure: f
+                .exposure
+                .as_ref()
+                .zip(f.origin.commit())
+                .map(|(e, c)| JsonExposure {
+                    pushed: e.pushed(),
+                    remote_ref: e.remote_ref.as_deref(),
+                    tag: e.tag.as_deref(),
+                    at_head: e.at_head,
+                    verdict: e.verdict(c.short_id(), c.time, report.now),
+                }),
         }
     });
     if lines {

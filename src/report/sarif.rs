@@ -53,6 +53,9 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
             properties["commit"] = json!(c.id);
             properties["author"] = json!(c.author);
             properties["date"] = json!(c.date);
+            if let Some(e) = &f.exposure {
+                properties["exposure"] = json!(e.verdict(c.short_id(), c.time, report.now));
+            }
         }
         let message = match super::file_advice(view.rules, f) {
             Some(advice) if f.secret.is_empty() => format!(

@@ -103,13 +103,19 @@ pub struct Plan {
     pub shallow: bool,
     /// Objects that could not be read while planning (already reported on stderr).
     pub errors: u64,
+    /// Full history: every commit walked and its parents, for exposure triage afterwards.
+    pub parents: Option<Parents>,
 }
+
+/// Commits and their parents, as walked for a full-history plan.
+pub type Parents = FastMap<ObjectId, Vec<ObjectId>>;
 
 pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, Error> {
     let repo = git::discover(dir)?;
     let packs = Packs::open(&repo);
     let shallow = repo.is_shallow().unwrap_or(false);
     let mut errors = 0;
+    let mut parents = None;
     let (commits, jobs) = match selection {
         Selection::All => {
             let tips = all_ref_tips(&repo)?;
@@ -117,6 +123,7 @@ pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, E
             errors += unreadable;
             let (jobs, unreadable) = first_introductions(&repo, &packs, &commits, threads)?;
             errors += unreadable;
+            parents = Some(commits.iter().map(|c| (c.id, c.parents.clone())).collect());
             (commits.len(), jobs)
         }
         Selection::Since(rev) => {
@@ -143,6 +150,7 @@ pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, E
         commits,
         shallow,
         errors,
+        parents,
     })
 }
 
@@ -248,6 +256,41 @@ fn walk_all(
 
 /// Decoded objects kept while walking commits (commits are rarely deltified).
 const COMMIT_CACHE_BYTES: usize = 4 << 20;
+
+/// Walks the history of each of `tips` in turn, never visiting a commit twice across tips,
+/// and calls `visit(tip index, commit)`; stops when `visit` returns false. Parents come from
+/// `known` (a full-history plan's walk) when it has the commit, else from the pack reader.
+/// Unreadable or missing commits end their branch of the walk silently (the scan that needed
+/// them has reported them).
+pub fn walk_from_each(
+    repo: &gix::Repository,
+    known: Option<&Parents>,
+    tips: &[ObjectId],
+    mut visit: impl FnMut(usize, ObjectId) -> bool,
+) {
+    let packs = Packs::open(repo);
+    let mut reader = packs.reader(repo.clone(), COMMIT_CACHE_BYTES);
+    let mut seen: FastSet<ObjectId> = FastSet::default();
+    let mut buf = Vec::new();
+    for (i, tip) in tips.iter().enumerate() {
+        let mut stack = vec![*tip];
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            if !visit(i, id) {
+                return;
+            }
+            if let Some(parents) = known.and_then(|k| k.get(&id)) {
+                stack.extend(parents.iter().filter(|p| !seen.contains(*p)));
+            } else if let Ok(Some(gix::objs::Kind::Commit)) = reader.find(&id, &mut buf) {
+                if let Ok(commit) = git::parse_commit(id, &buf) {
+                    stack.extend(commit.parents.iter().filter(|p| !seen.contains(*p)));
+                }
+            }
+        }
+    }
+}
 
 /// Orders commits parents-first (by generation within the set), then by time.
 fn topo_order(commits: Vec<CommitData>) -> Vec<CommitData> {
@@ -732,7 +775,7 @@ type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 /// A small multiplicative hasher for keys that are object ids and path hashes (already
 /// random-looking); SipHash's DoS resistance buys nothing here and costs a lot.
 #[derive(Default)]
-struct FxHasher(u64);
+pub struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     fn finish(&self) -> u64 {
