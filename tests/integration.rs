@@ -9,6 +9,7 @@ mod config;
 mod encoded;
 mod history;
 mod hook;
+mod hostile;
 mod output;
 mod patterns;
 mod prepush;
