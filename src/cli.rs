@@ -132,6 +132,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub pre_push: bool,
 
+    /// Working-tree scans: also enter submodules (directories with a `.git` file), which are
+    /// skipped by default like any other repository's files.
+    #[arg(long, conflicts_with_all = ["stdin", "staged", "history", "since", "range", "pre_push"])]
+    pub recurse_submodules: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,

@@ -103,6 +103,8 @@ pub struct Settings {
     pub output: Option<PathBuf>,
     pub show_secrets: bool,
     pub max_file_size: u64,
+    /// Working-tree scans enter submodules (`--recurse-submodules`).
+    pub recurse_submodules: bool,
     pub threads: usize,
     pub color: bool,
     pub quiet: bool,
@@ -306,6 +308,7 @@ impl Settings {
             output: args.output,
             show_secrets: show_secrets(args.show_secrets.as_deref())?,
             max_file_size,
+            recurse_submodules: args.recurse_submodules,
             threads,
             color,
             quiet: args.quiet,

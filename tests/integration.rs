@@ -10,6 +10,7 @@ mod encoded;
 mod exposure;
 mod history;
 mod hook;
+mod hostile;
 mod output;
 mod patterns;
 mod placeholders;

@@ -224,8 +224,15 @@ pub fn diff_trees(
             Some(o) => read_tree(repo, o, &mut buf)?,
             None => Vec::new(),
         };
+        // By name: a directory can hold 100k entries, a linear search for each would be
+        // quadratic.
+        let old_by_name: std::collections::HashMap<&BString, usize> = old_entries
+            .iter()
+            .enumerate()
+            .map(|(i, (_, n, _))| (n, i))
+            .collect();
         for (mode, name, oid) in new_entries {
-            let prev = old_entries.iter().find(|(_, n, _)| *n == name);
+            let prev = old_by_name.get(&name).map(|&i| &old_entries[i]);
             let path = join(prefix.as_ref(), name.as_ref());
             if mode.is_tree() {
                 let old_sub = prev.filter(|(m, _, _)| m.is_tree()).map(|(_, _, id)| *id);

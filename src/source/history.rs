@@ -118,7 +118,8 @@ pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, E
     let mut parents = None;
     let (commits, jobs) = match selection {
         Selection::All => {
-            let tips = all_ref_tips(&repo)?;
+            let (tips, broken) = all_ref_tips(&repo)?;
+            errors += broken;
             let (commits, unreadable) = walk_all(&repo, &packs, &tips)?;
             errors += unreadable;
             let (jobs, unreadable) = first_introductions(&repo, &packs, &commits, threads)?;
@@ -166,23 +167,41 @@ fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId, Error> {
     Ok(commit.id)
 }
 
-/// Every ref peeled to a commit: branches, tags, remote-tracking refs, the stash.
-fn all_ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, Error> {
+/// Every ref peeled to a commit: branches, tags, remote-tracking refs, the stash; and how
+/// many refs are broken (unreadable, or naming an object the repository does not have: what
+/// they pointed to is not scanned), each reported on stderr.
+fn all_ref_tips(repo: &gix::Repository) -> Result<(Vec<ObjectId>, u64), Error> {
     let mut tips = Vec::new();
+    let mut broken = 0;
     let refs = repo
         .references()
         .map_err(|e| git_err("cannot read refs", e))?;
     for r in refs.all().map_err(|e| git_err("cannot read refs", e))? {
-        let Ok(mut r) = r else { continue };
+        let mut r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                broken += 1;
+                eprintln!("scan-secrets: cannot read a ref: {e}; continuing");
+                continue;
+            }
+        };
         let direct = r.target().try_id().map(|id| id.to_owned());
         match r.peel_to_commit() {
             Ok(commit) => tips.push(commit.id),
-            // A ref to a tree or blob, or a dangling ref, has no history to scan; an object
-            // that cannot be read is reported by the walk.
-            Err(_) => tips.extend(direct.filter(|id| {
-                repo.find_header(*id)
-                    .map_or(true, |h| h.kind() == gix::objs::Kind::Commit)
-            })),
+            // A ref to a tree or blob, or a dangling symbolic ref, has no history to scan; an
+            // object that cannot be read is reported by the walk.
+            Err(_) => match direct.map(|id| (id, repo.find_header(id))) {
+                Some((id, Ok(h))) if h.kind() == gix::objs::Kind::Commit => tips.push(id),
+                Some((id, Err(_))) if !repo.has_object(id) => {
+                    broken += 1;
+                    eprintln!(
+                        "scan-secrets: ref {} points to {id}, which is not in the repository; continuing without it",
+                        crate::finding::sanitize(&r.name().as_bstr().to_str_lossy())
+                    );
+                }
+                Some((id, Err(_))) => tips.push(id),
+                _ => {}
+            },
         }
     }
     if let Ok(head) = repo.head_id() {
@@ -190,7 +209,7 @@ fn all_ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, Error> {
     }
     tips.sort_unstable();
     tips.dedup();
-    Ok(tips)
+    Ok((tips, broken))
 }
 
 /// Commits reachable from `tips` and not from `hidden`, parents before children.

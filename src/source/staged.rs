@@ -10,7 +10,7 @@ use gix::index::entry::{Flags, Mode, Stage};
 use gix::ObjectId;
 
 use super::git::{self, flatten_tree, git_err};
-use super::{is_binary, Chunk};
+use super::{to_text, Chunk};
 use crate::error::Error;
 use crate::finding::Origin;
 
@@ -46,11 +46,20 @@ pub fn collect(dir: &Path, max_size: u64) -> Result<Staged, Error> {
     }
     let mut out = Staged::default();
     let mut buf = Vec::new();
+    let mut conflicted: Vec<String> = Vec::new();
     for entry in index.entries() {
-        // Conflicted entries (stages 1-3) cannot be committed until resolved; intent-to-add
-        // entries carry no content yet; submodules and symlinks are not file content.
-        if entry.stage() != Stage::Unconflicted
-            || entry.flags.contains(Flags::INTENT_TO_ADD)
+        // Conflicted entries (stages 1-3) cannot be committed until resolved (then they are
+        // staged, and scanned, like any other file).
+        if entry.stage() != Stage::Unconflicted {
+            let path = entry.path(&index).to_str_lossy().into_owned();
+            if conflicted.last() != Some(&path) {
+                conflicted.push(path);
+            }
+            continue;
+        }
+        // Intent-to-add entries carry no content yet; submodules and symlinks are not file
+        // content.
+        if entry.flags.contains(Flags::INTENT_TO_ADD)
             || !(entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE)
         {
             continue;
@@ -75,16 +84,18 @@ pub fn collect(dir: &Path, max_size: u64) -> Result<Staged, Error> {
             out.chunks.push(unread(rel));
             continue;
         };
-        if is_binary(&text) {
+        let Some(text) = to_text(text) else {
             out.skipped_binary += 1;
             out.chunks.push(unread(rel));
             continue;
-        }
+        };
         // A new file counts whole; a modified one only by its added lines.
         let added = match old {
             Some(old_id) => {
-                let old_text =
+                let old_raw =
                     git::read_blob(&repo, old_id, u64::MAX, &mut buf)?.unwrap_or_default();
+                // Compared as text when it is text (a UTF-16 file's lines are decoded).
+                let old_text = super::decode_utf16_bom(&old_raw).unwrap_or(old_raw);
                 let ranges = git::added_ranges(&old_text, &text);
                 if ranges.is_empty() {
                     continue;
@@ -100,6 +111,14 @@ pub fn collect(dir: &Path, max_size: u64) -> Result<Staged, Error> {
             added,
             unread: false,
         });
+    }
+    if !conflicted.is_empty() {
+        let n = conflicted.len();
+        eprintln!(
+            "scan-secrets: note: {n} conflicted path{} not scanned until resolved and staged: {}",
+            if n == 1 { " is" } else { "s are" },
+            crate::finding::sanitize(&conflicted.join(", "))
+        );
     }
     Ok(out)
 }

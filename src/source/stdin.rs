@@ -12,6 +12,8 @@ pub fn read() -> Result<Chunk, Error> {
         .lock()
         .read_to_end(&mut text)
         .map_err(|e| Error::io("<stdin>", e))?;
+    // UTF-16 with a byte order mark is decoded; anything else is scanned as it is.
+    let text = super::decode_utf16_bom(&text).unwrap_or(text);
     Ok(Chunk {
         unread: false,
         origin: Origin::Stdin,

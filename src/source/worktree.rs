@@ -1,6 +1,9 @@
 //! Working-tree scan: a parallel walk (the `ignore` crate) that honours .gitignore, .ignore and
 //! git's exclude files, includes dotfiles (`.env` is where keys leak), and skips `.git/`,
-//! binary files and files over the size limit.
+//! binary files and files over the size limit. Only regular files are read: symlinks are not
+//! followed (except a path named on the command line), FIFOs and devices never opened.
+//! Submodules are not entered unless `--recurse-submodules`. UTF-16 files with a byte order
+//! mark are decoded (see `source::to_text`).
 
 use std::fs::File;
 use std::io::Read;
@@ -9,7 +12,7 @@ use std::sync::atomic::Ordering;
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{is_binary, Chunk, Stats};
+use super::{to_text, Chunk, Stats};
 use crate::config::Settings;
 use crate::finding::Origin;
 
@@ -19,6 +22,7 @@ pub fn walk<F>(paths: &[std::path::PathBuf], settings: &Settings, stats: &Stats,
 where
     F: Fn(Chunk) + Sync,
 {
+    let recurse = settings.recurse_submodules;
     let mut builder = WalkBuilder::new(&paths[0]);
     for p in &paths[1..] {
         builder.add(p);
@@ -31,7 +35,7 @@ where
         .git_global(true)
         .ignore(true)
         .threads(settings.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry(move |e| e.file_name() != ".git" && (recurse || !is_submodule(e)));
     // The config file in use is never scanned (it may hold allowlisted values on purpose),
     // nor the baseline in use (fingerprints and rule ids, which generic rules misread).
     let own: Vec<_> = [settings.config_path.as_ref(), settings.baseline.as_ref()]
@@ -46,7 +50,7 @@ where
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    report_error(stats, &e.to_string());
+                    report_error(stats, &walk_error(&e));
                     return WalkState::Continue;
                 }
             };
@@ -94,6 +98,27 @@ where
     });
 }
 
+/// A directory below a scanned path with a `.git` file (not directory): a submodule's
+/// checkout, or a linked worktree. Another repository: entered only with
+/// `--recurse-submodules`. A path given on the command line (depth 0) is always entered.
+fn is_submodule(entry: &ignore::DirEntry) -> bool {
+    entry.depth() > 0
+        && entry.file_type().is_some_and(|t| t.is_dir())
+        && std::fs::symlink_metadata(entry.path().join(".git")).is_ok_and(|m| m.is_file())
+}
+
+/// A walk error (an unreadable directory, a bad ignore file) as `path: reason`, the path
+/// shown like the paths of findings.
+fn walk_error(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithDepth { err, .. } => walk_error(err),
+        ignore::Error::WithPath { path, err } => {
+            format!("{}: {}", display_path(path), walk_error(err))
+        }
+        e => e.to_string(),
+    }
+}
+
 fn report_error(stats: &Stats, msg: &str) {
     stats.errors.fetch_add(1, Ordering::Relaxed);
     eprintln!("scan-secrets: {}", crate::finding::sanitize(msg));
@@ -117,10 +142,7 @@ fn read_file(path: &Path, max: u64) -> std::io::Result<Read_> {
     if text.len() as u64 > max {
         return Ok(Read_::Large);
     }
-    if is_binary(&text) {
-        return Ok(Read_::Binary);
-    }
-    Ok(Read_::Text(text))
+    Ok(to_text(text).map_or(Read_::Binary, Read_::Text))
 }
 
 /// The path as the user typed it, without a leading `./`.
