@@ -33,6 +33,26 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Configuration tools: `config check` validates a config file.
     Config(ConfigArgs),
+    /// Plan the removal of leaked values from history: write a replacements file for
+    /// `git filter-repo --replace-text` (mode 0600, never printed) and print the commands to
+    /// rewrite, verify and force-push. Scans the full history unless given other mode flags.
+    PurgePlan(PurgePlanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PurgePlanArgs {
+    /// What each leaked value becomes: `***REMOVED***`, or a reference to the provider's
+    /// environment variable (`${OPENAI_API_KEY}`) where it has a plain one.
+    #[arg(long, value_enum, default_value = "removed")]
+    pub replace_with: ReplaceWith,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplaceWith {
+    Removed,
+    Env,
 }
 
 #[derive(Debug, Args)]

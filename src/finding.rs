@@ -77,6 +77,8 @@ pub struct Finding {
     pub more_occurrences: usize,
     /// The secret was found decoded from this encoding; `location` is the encoded token.
     pub encoding: Option<crate::decode::Encoding>,
+    /// For a decoded secret: the encoded token as it is in the file (what a purge replaces).
+    pub token: Option<Vec<u8>>,
     /// History and range findings: how far the introducing commit has travelled.
     pub exposure: Option<Box<crate::exposure::Exposure>>,
 }

@@ -23,6 +23,7 @@ pub mod filter;
 pub mod finding;
 pub mod hook;
 pub mod matcher;
+pub mod purge;
 pub mod report;
 pub mod rules;
 pub mod scan;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Some(Command::Uninstall(args)) => hook::uninstall(args),
         Some(Command::Baseline(args)) => baseline_command(args.scan),
         Some(Command::Config(args)) => commands::config(args),
+        Some(Command::PurgePlan(args)) => purge::plan(args),
         None => scan_command(cli.scan),
     }
 }
@@ -96,7 +98,7 @@ fn scan_command(args: cli::ScanArgs) -> Result<Status, Error> {
 
 /// Drops the findings the baseline lists (after rewriting it first, with
 /// `--update-baseline`), and records the counts for the summary.
-fn apply_baseline(
+pub(crate) fn apply_baseline(
     settings: &config::Settings,
     path: &std::path::Path,
     report: &mut scan::Report,

@@ -353,6 +353,7 @@ fn findings_for(
             secret,
             entropy: c.entropy,
             encoding: c.decoded.as_ref().map(|d| d.encoding),
+            token: c.decoded.as_ref().map(|_| text[c.secret.clone()].to_vec()),
             exposure: None,
             confidence: c.confidence,
             more_occurrences: 0,

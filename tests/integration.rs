@@ -15,6 +15,7 @@ mod output;
 mod patterns;
 mod placeholders;
 mod prepush;
+mod purge;
 mod sensitive;
 mod staged;
 mod worktree;
