@@ -37,6 +37,21 @@ pub enum Command {
     /// `git filter-repo --replace-text` (mode 0600, never printed) and print the commands to
     /// rewrite, verify and force-push. Scans the full history unless given other mode flags.
     PurgePlan(PurgePlanArgs),
+    /// Replace staged secrets written as string literals in source files by a read of an
+    /// environment variable, in the working files (with a backup under .git/scan-secrets);
+    /// stages nothing: you review and `git add` the edits.
+    Fix(FixArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Fix what `scan-secrets --staged` reports (the only mode: fixes are applied to the
+    /// working files of staged changes).
+    #[arg(long, required = true)]
+    pub staged: bool,
+    /// A directory of the repository (default: the current directory).
+    #[arg(value_name = "REPO")]
+    pub repo: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -79,6 +79,8 @@ pub struct Finding {
     pub encoding: Option<crate::decode::Encoding>,
     /// For a decoded secret: the encoded token as it is in the file (what a purge replaces).
     pub token: Option<Vec<u8>>,
+    /// Working-tree and staged findings in source code: how to read it from the environment.
+    pub hint: Option<Box<crate::fix::Hint>>,
     /// History and range findings: how far the introducing commit has travelled.
     pub exposure: Option<Box<crate::exposure::Exposure>>,
 }

@@ -21,6 +21,7 @@ pub mod exit;
 pub mod exposure;
 pub mod filter;
 pub mod finding;
+pub mod fix;
 pub mod hook;
 pub mod matcher;
 pub mod purge;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Some(Command::Baseline(args)) => baseline_command(args.scan),
         Some(Command::Config(args)) => commands::config(args),
         Some(Command::PurgePlan(args)) => purge::plan(args),
+        Some(Command::Fix(args)) => fix::fix_staged(args),
         None => scan_command(cli.scan),
     }
 }

@@ -355,6 +355,13 @@ fn findings_for(
             encoding: c.decoded.as_ref().map(|d| d.encoding),
             token: c.decoded.as_ref().map(|_| text[c.secret.clone()].to_vec()),
             exposure: None,
+            hint: (c.decoded.is_none() && crate::fix::applies_to(&origin))
+                .then(|| {
+                    let path = rel_path.unwrap_or(origin.path());
+                    let env = &rules.provider_of(rule).env_var;
+                    crate::fix::hint(path, text, &c.secret, env).map(Box::new)
+                })
+                .flatten(),
             confidence: c.confidence,
             more_occurrences: 0,
         });

@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod encoded;
 mod exposure;
+mod fix;
 mod history;
 mod hook;
 mod hostile;

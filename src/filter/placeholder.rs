@@ -372,6 +372,14 @@ pub fn is_placeholder(lower: &str, value: &[u8]) -> bool {
     if value.windows(7).any(|w| w == b"EXAMPLE") {
         return true;
     }
+    // Elisions and masks made of one filler: `...`, `***`, `---`, `xxx`.
+    if value.len() >= 3
+        && value
+            .iter()
+            .all(|b| matches!(b, b'.' | b'*' | b'-' | b'_' | b'#'))
+    {
+        return true;
+    }
     // `XXXX` masks, in one case: a random key holds `XxXX` about once in 20,000.
     if value.windows(4).any(|w| w == b"xxxx" || w == b"XXXX") {
         return true;
@@ -691,6 +699,8 @@ mod tests {
             "${API_KEY}",
             "{{ token }}",
             "xxxxxxxxxxxx",
+            "...",
+            "---",
             "********",
             "AKIAIOSFODNN7EXAMPLE",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -716,6 +726,7 @@ mod tests {
         for v in [
             "hunter22",
             "admin123",
+            "-_-_-_-x",
             "RedisPass1!",
             "nAH2VzKrMrRjySLlt8HCdFU3tM2TUuUZgh39NX",
             "7a2f9a4289e530bef6dbf31f4cbf63d5",

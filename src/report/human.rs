@@ -99,6 +99,18 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
         if let Some(advice) = super::file_advice(view.rules, first) {
             writeln!(out, "  fix     {advice}")?;
         }
+        if let Some(h) = &first.hint {
+            let needs = h.needs.map(|n| format!(" ({n})")).unwrap_or_default();
+            writeln!(
+                out,
+                "  fix     {}{needs}  {}",
+                paint.green(&sanitize(&h.line)),
+                paint.dim(&format!(
+                    "read it from {}; `scan-secrets fix --staged` edits staged files",
+                    h.env_var
+                ))
+            )?;
+        }
         writeln!(out)?;
     }
     if !view.quiet {

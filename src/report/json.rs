@@ -18,6 +18,9 @@
 //!  // a secret found inside a base64 or percent-encoded token (the location is the token;
 //!  // `secret` and `fingerprint` are of the decoded value) only:
 //!  "encoding": "base64|percent",
+//!  // a string literal in a source file (working tree, staged) only:
+//!  "fix": {"env_var": "OPENAI_API_KEY", "replacement": "os.environ[\"OPENAI_API_KEY\"]",
+//!          "line": "client = OpenAI(api_key=os.environ[\"OPENAI_API_KEY\"])", "needs": "import os"},
 //!  // path rules (sensitive files) only:
 //!  "advice": "add '.env' to .gitignore, then stop tracking the file: git rm --cached -- '.env'"}
 //! ```
@@ -73,6 +76,17 @@ struct JsonFinding<'a> {
     encoding: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exposure: Option<JsonExposure<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    env_var: &'a str,
+    replacement: &'a str,
+    line: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needs: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -139,6 +153,12 @@ pub fn write(
                     at_head: e.at_head,
                     verdict: e.verdict(c.short_id(), c.time, report.now),
                 }),
+            fix: f.hint.as_ref().map(|h| JsonFix {
+                env_var: &h.env_var,
+                replacement: &h.expr,
+                line: &h.line,
+                needs: h.needs,
+            }),
         }
     });
     if lines {
