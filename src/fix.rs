@@ -88,8 +88,9 @@ pub fn hint(path: &str, text: &[u8], secret: &Range<usize>, env_var: &str) -> Op
     })
 }
 
-/// `OPENAI_API_KEY`.
-fn is_env_name(s: &str) -> bool {
+/// `OPENAI_API_KEY`: a name a shell or a `.env` accepts as is (provider `env_var`s that are
+/// prose, like the generic provider's, are not).
+pub fn is_env_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
@@ -342,6 +343,15 @@ mod tests {
             h("app.py", "key = sk_live_abc123", "STRIPE_SECRET_KEY"),
             None
         );
+    }
+
+    #[test]
+    fn env_names() {
+        assert!(is_env_name("OPENAI_API_KEY"));
+        assert!(!is_env_name(
+            "an environment variable named after the service"
+        ));
+        assert!(!is_env_name(""));
     }
 
     #[test]

@@ -81,7 +81,7 @@ impl Plan {
             }
             let provider = rules.provider_of(&rules.rules[f.rule]);
             let replacement = match with {
-                ReplaceWith::Env if is_env_name(&provider.env_var) => {
+                ReplaceWith::Env if crate::fix::is_env_name(&provider.env_var) => {
                     format!("${{{}}}", provider.env_var)
                 }
                 _ => REMOVED.to_string(),
@@ -168,15 +168,6 @@ fn replacement_line(value: &[u8], replacement: &str) -> String {
     format!("{re}==>{replacement}")
 }
 
-/// `OPENAI_API_KEY`: a name a shell or a `.env` would accept as is.
-fn is_env_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-}
-
 /// Single-quoted for a POSIX shell.
 fn quote(s: &str) -> String {
     format!("'{}'", sanitize(s).replace('\'', "'\\''"))
@@ -245,12 +236,7 @@ mod tests {
     }
 
     #[test]
-    fn env_names_and_quoting() {
-        assert!(is_env_name("OPENAI_API_KEY"));
-        assert!(!is_env_name(
-            "an environment variable named after the service"
-        ));
-        assert!(!is_env_name(""));
+    fn quoting() {
         assert_eq!(quote("it's"), "'it'\\''s'");
     }
 }

@@ -2,23 +2,7 @@
 //! headers) and percent-encoded tokens: found by what they decode to, reported at the encoded
 //! token, fingerprinted like the plain secret.
 
-use crate::common::{fake, rows, summary, TestRepo, ALNUM, URLSAFE};
-
-/// Standard base64 with padding (the tests build their fixtures at run time).
-fn b64(s: &str) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in s.as_bytes().chunks(3) {
-        let n = chunk.iter().fold(0u32, |a, &b| a << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
-        for k in 0..=chunk.len() {
-            out.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
-        }
-    }
-    while !out.len().is_multiple_of(4) {
-        out.push('=');
-    }
-    out
-}
+use crate::common::{base64, fake, rows, summary, TestRepo, ALNUM, URLSAFE};
 
 fn percent(s: &str) -> String {
     s.bytes()
@@ -38,17 +22,17 @@ fn kubernetes_secret_data_is_decoded_and_reported_at_the_token() {
     let repo = TestRepo::dir();
     let key = openai_key(1);
     let stripe = fake("sk_live_", ALNUM, 99, 3);
-    let auth = b64(&format!("deploy:{}", fake("", ALNUM, 20, 4)));
-    let docker = b64(&format!(
+    let auth = base64(&format!("deploy:{}", fake("", ALNUM, 20, 4)));
+    let docker = base64(&format!(
         "{{\"auths\":{{\"registry.example.com\":{{\"auth\":\"{auth}\"}}}}}}"
     ));
-    let encoded_key = b64(&key);
+    let encoded_key = base64(&key);
     repo.write(
         "k8s/secret.yaml",
         &format!(
             "apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n  OPENAI_API_KEY: {encoded_key}\n  billing: {}\n  note: {}\n---\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: {docker}\n",
-            b64(&format!("STRIPE_KEY={stripe}")),
-            b64("just a plain sentence, nothing secret in it"),
+            base64(&format!("STRIPE_KEY={stripe}")),
+            base64("just a plain sentence, nothing secret in it"),
         ),
     );
     // The same key in clear elsewhere: one secret, two places, one fingerprint.
@@ -93,9 +77,9 @@ fn decoded_values_still_pass_the_filters() {
         "deploy/values.yaml",
         &format!(
             "a: {}\nb: {}  # scan-secrets:allow\nc: {}\n",
-            b64(&format!("OPENAI_API_KEY={placeholder}")),
-            b64(&format!("OPENAI_API_KEY={key}")),
-            b64(&format!("password = \"{}\"", "${DB_PASSWORD}")),
+            base64(&format!("OPENAI_API_KEY={placeholder}")),
+            base64(&format!("OPENAI_API_KEY={key}")),
+            base64(&format!("password = \"{}\"", "${DB_PASSWORD}")),
         ),
     );
     let out = repo
@@ -118,8 +102,8 @@ fn basic_auth_and_percent_encoded_credentials() {
         "deploy/ci.sh",
         &format!(
             "curl -H \"Authorization: Basic {}\" https://ci.example.com\ncurl -H \"Authorization: Basic {}\" https://ci.example.com\nexport CALLBACK={}\n",
-            b64(&format!("deploy:{password}")),
-            b64("user:password"),
+            base64(&format!("deploy:{password}")),
+            base64("user:password"),
             percent(&url),
         ),
     );
@@ -141,7 +125,10 @@ fn encoded_secrets_in_staged_changes_and_history() {
     repo.write("README.md", "hi\n");
     let first = repo.commit_all("initial");
     let key = openai_key(31);
-    repo.write("k8s/secret.yaml", &format!("data:\n  KEY: {}\n", b64(&key)));
+    repo.write(
+        "k8s/secret.yaml",
+        &format!("data:\n  KEY: {}\n", base64(&key)),
+    );
     repo.stage("k8s/secret.yaml");
     let (findings, code) = repo.scan_json(&["--staged"]);
     assert_eq!(code, 1);

@@ -4,7 +4,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-use crate::common::{fake, git_in, github_token, TestRepo, ALNUM};
+use crate::common::{base64, fake, git_in, github_token, TestRepo, ALNUM};
 
 /// `<dir>/app`: a repository whose origin is `<dir>/origin.git`, with a key in a file that
 /// was deleted later, a base64-encoded key, and a committed `.env`, all pushed.
@@ -32,21 +32,6 @@ fn leaky(repo: &TestRepo) -> [String; 2] {
     git_in(&app, &["commit", "-q", "-m", "remove"], &[]);
     git_in(&app, &["push", "-q", "origin", "main"], &[]);
     [stripe, gh]
-}
-
-fn base64(s: &str) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in s.as_bytes().chunks(3) {
-        let n = chunk.iter().fold(0u32, |a, &b| a << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
-        for k in 0..=chunk.len() {
-            out.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
-        }
-    }
-    while !out.len().is_multiple_of(4) {
-        out.push('=');
-    }
-    out
 }
 
 #[test]

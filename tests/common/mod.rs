@@ -303,3 +303,20 @@ pub fn stripe_env(seed: u64) -> String {
 pub fn day(d: u32) -> String {
     format!("2024-05-{d:02}T10:00:00Z")
 }
+
+/// Standard base64 with padding, for fixtures built at run time.
+#[allow(dead_code)]
+pub fn base64(s: &str) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in s.as_bytes().chunks(3) {
+        let n = chunk.iter().fold(0u32, |a, &b| a << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for k in 0..=chunk.len() {
+            out.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
+        }
+    }
+    while !out.len().is_multiple_of(4) {
+        out.push('=');
+    }
+    out
+}
