@@ -301,19 +301,7 @@ pub fn word_coverage(bytes: &[u8]) -> Coverage {
             continue;
         }
         letters += 1;
-        // Longest run of one case pattern starting at i: `word`, `Word` or `WORD`.
-        let caps = s[i].is_ascii_uppercase() && s.get(i + 1).is_some_and(u8::is_ascii_uppercase);
-        let mut j = i + 1;
-        while j < n
-            && j - i < lex.max_len
-            && if caps {
-                s[j].is_ascii_uppercase()
-            } else {
-                s[j].is_ascii_lowercase()
-            }
-        {
-            j += 1;
-        }
+        let j = case_run_end(s, i, lex.max_len);
         // A short word needs a boundary before it (a separator, a case change or the end of
         // a word) and after it (a separator, a case change or the start of a long word):
         // `commitUrl`, `commiturl`, `urlCommit`.
@@ -347,11 +335,18 @@ pub fn word_coverage(bytes: &[u8]) -> Coverage {
 
 /// Whether a word of 4 or more letters starts at `i` (one case pattern, like the DP's words).
 fn long_word_at(lex: &Lexicon, s: &[u8], i: usize) -> bool {
+    let end = case_run_end(s, i, lex.max_len);
+    (i + 4..=end).any(|j| known(&lex.long, &s[i..j]))
+}
+
+/// The end of the longest run of one case pattern starting at `i` (`word`, `Word` or `WORD`),
+/// at most `max` bytes long.
+fn case_run_end(s: &[u8], i: usize, max: usize) -> usize {
     let caps = s.get(i).is_some_and(u8::is_ascii_uppercase)
         && s.get(i + 1).is_some_and(u8::is_ascii_uppercase);
     let mut j = i + 1;
     while j < s.len()
-        && j - i < lex.max_len
+        && j - i < max
         && if caps {
             s[j].is_ascii_uppercase()
         } else {
@@ -359,11 +354,8 @@ fn long_word_at(lex: &Lexicon, s: &[u8], i: usize) -> bool {
         }
     {
         j += 1;
-        if j - i >= 4 && known(&lex.long, &s[i..j]) {
-            return true;
-        }
     }
-    false
+    j
 }
 
 /// Mean bigram log-likelihood ratio at or above which letters read as words: the average, over
