@@ -354,7 +354,7 @@ fn check_examples(origin: &str, set: &Arc<RuleSet>, custom: &[String]) -> Result
             let (path, text) = crate::rules::split_example(rule, example);
             let mut cands = matcher.scan(text.as_bytes());
             if let Some(path) = path {
-                cands.extend(matcher.scan_path(path, Some(text.as_bytes())));
+                cands.extend(matcher.scan_path(path, Some(text.as_bytes()), None));
             }
             cands.iter().any(|c| Some(c.rule) == index)
         };

@@ -274,9 +274,18 @@ impl Matcher {
     /// `None` when the content was not read (binary, over the size limit): only rules without a
     /// content condition apply then. A candidate about the file as a whole has an empty
     /// `secret` at offset 0 (one per rule and file); a rule whose regex has a `secret` group
-    /// gives one candidate per match that passes its gates, at the value.
-    pub fn scan_path(&self, path: &str, text: Option<&[u8]>) -> Vec<Candidate> {
+    /// gives one candidate per match that passes its gates, at the value. Content conditions
+    /// are looked for in `only` (whole lines, in order) when given: history counts a later
+    /// version of a file by its new lines.
+    pub fn scan_path(
+        &self,
+        path: &str,
+        text: Option<&[u8]>,
+        only: Option<&[Range<usize>]>,
+    ) -> Vec<Candidate> {
         let mut out = Vec::new();
+        let all = 0..text.map_or(0, <[u8]>::len);
+        let windows = only.unwrap_or(std::slice::from_ref(&all));
         for &i in &self.path_rules {
             let rule = &self.rules.rules[i];
             if !rule.paths.as_ref().is_some_and(|p| p.matches(path)) {
@@ -299,12 +308,29 @@ impl Matcher {
                 (Some(re), Some(text)) => (re, text),
             };
             if re.capture_names().all(|n| n != Some("secret")) {
-                if let Some(m) = re.find(text) {
+                let first = windows
+                    .iter()
+                    .find_map(|w| re.find_at(&text[..w.end], w.start));
+                if let Some(m) = first {
                     out.push(candidate(0..0, m.range(), 0.0));
                 }
                 continue;
             }
-            for caps in re.captures_iter(text) {
+            let matches = windows.iter().flat_map(|w| {
+                let hay = &text[..w.end];
+                let mut at = w.start;
+                std::iter::from_fn(move || {
+                    let caps = re.captures_at(hay, at)?;
+                    let whole = caps.get(0)?;
+                    at = if whole.is_empty() {
+                        whole.end() + 1
+                    } else {
+                        whole.end()
+                    };
+                    (at <= hay.len()).then_some(caps)
+                })
+            });
+            for caps in matches {
                 let (Some(whole), Some(secret)) = (caps.get(0), caps.name("secret")) else {
                     continue;
                 };

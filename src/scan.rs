@@ -122,11 +122,13 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                     let text = (!blob.unread).then_some(blob.text);
                     let mut found = Vec::new();
                     let mut suppressed = Tally::default();
+                    let mut spans: Vec<Range<usize>> = Vec::new();
                     for (place, added) in blob.places.iter().zip(&blob.added) {
                         if is_own_config(settings, Some(&place.path)) {
                             continue;
                         }
-                        let by_path = matcher.scan_path(&place.path, text);
+                        let by_path = matcher.scan_path(&place.path, text, added.as_deref());
+                        spans.extend(by_path.iter().map(|c| c.span.clone()));
                         if cands.is_empty() && by_path.is_empty() {
                             continue;
                         }
@@ -156,10 +158,12 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                     collect(&collected, found, suppressed);
                     // Where candidates were, whatever the filters said at these places: the
                     // same lines in a later version (maybe at another path) are searched again.
-                    cands
-                        .iter()
-                        .map(|c| c.span.start.min(c.secret.start)..c.span.end.max(c.secret.end))
-                        .collect()
+                    spans.extend(
+                        cands.iter().map(|c| {
+                            c.span.start.min(c.secret.start)..c.span.end.max(c.secret.end)
+                        }),
+                    );
+                    spans
                 },
             )?;
         }
@@ -273,7 +277,8 @@ pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<F
         matcher.scan_in(&chunk.text, chunk.added.as_deref())
     };
     if let Some(path) = &chunk.rel_path {
-        let by_path = matcher.scan_path(path, (!chunk.unread).then_some(&chunk.text[..]));
+        // A staged change to a sensitive file counts whatever lines it touches.
+        let by_path = matcher.scan_path(path, (!chunk.unread).then_some(&chunk.text[..]), None);
         if !by_path.is_empty() {
             cands = merge_candidates(&cands, by_path);
         }

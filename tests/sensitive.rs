@@ -180,7 +180,11 @@ fn sensitive_files_in_history_are_reported_once_at_their_first_commit() {
             ],
             "{order}"
         );
-        assert_eq!(findings[0]["more_occurrences"], 1, "{order}");
+        // The second version adds `PORT=1` only: path order looks for the content condition
+        // in new lines (the file counts once); pack order also rereads the lines where the
+        // delta base had candidates (README: more_occurrences may count more there).
+        let more = findings[0]["more_occurrences"].as_u64().unwrap();
+        assert_eq!(more, u64::from(order == "pack"), "{order}");
     };
     check("path");
     repo.git(&["gc", "-q"]);
