@@ -87,7 +87,7 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
             }
             writeln!(out, "{place}")?;
             if let (Some(e), Some(c)) = (&f.exposure, f.origin.commit()) {
-                let verdict = e.verdict(c.short_id(), c.time, report.now);
+                let verdict = sanitize(&e.verdict(c.short_id(), c.time, report.now));
                 let verdict = if e.pushed() || e.tag.is_some() {
                     paint.red(&verdict)
                 } else {
