@@ -13,6 +13,7 @@ mod output;
 mod patterns;
 mod placeholders;
 mod prepush;
+mod rotate;
 mod sensitive;
 mod staged;
 mod worktree;
