@@ -22,7 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// List the built-in rules.
     Rules(RulesArgs),
-    /// Print the rotation guide of a provider (no argument: list providers).
+    /// Print the rotation guide of a provider, or of all with `--all` (no argument: list
+    /// providers).
     Rotate(RotateArgs),
     /// Install a git hook that runs the scan (an existing hook is kept and run first).
     Install(HookArgs),
@@ -127,7 +128,25 @@ pub struct RulesArgs {
 #[derive(Debug, Args)]
 pub struct RotateArgs {
     /// Provider id or name, e.g. `openai` (see `scan-secrets rotate`).
+    #[arg(conflicts_with = "all")]
     pub provider: Option<String>,
+
+    /// Print the guide of every provider (with `--format markdown`: one docs page, a heading
+    /// per provider).
+    #[arg(long)]
+    pub all: bool,
+
+    /// Output format of the guides.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: GuideFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuideFormat {
+    /// Plain text, as printed after a scan's findings.
+    Text,
+    /// Markdown, as in SARIF help and job summaries.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,12 +1,12 @@
-//! Subcommands that do not scan: `rules` and `rotate`.
+//! Subcommands that do not scan: `rules`, `rotate` and `config check`.
 
 use std::io::Write;
 
-use crate::cli::{ListFormat, RotateArgs, RulesArgs};
+use crate::cli::{GuideFormat, ListFormat, RotateArgs, RulesArgs};
 use crate::error::Error;
 use crate::exit::Status;
 use crate::report::rotation;
-use crate::rules::RuleSet;
+use crate::rules::{Provider, RuleSet};
 
 pub fn rules(args: RulesArgs) -> Result<Status, Error> {
     let set = RuleSet::builtin()?;
@@ -52,6 +52,23 @@ pub fn rules(args: RulesArgs) -> Result<Status, Error> {
 pub fn rotate(args: RotateArgs) -> Result<Status, Error> {
     let set = RuleSet::builtin()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let markdown = args.format == GuideFormat::Markdown;
+    if args.all {
+        let all: Vec<&Provider> = set.providers.iter().collect();
+        if markdown {
+            write!(out, "{}", rotation::render_markdown_page(&all)).map_err(Error::Output)?;
+        } else {
+            for (i, p) in all.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out).map_err(Error::Output)?;
+                }
+                writeln!(out, "How to rotate: {}", p.name).map_err(Error::Output)?;
+                write!(out, "{}", rotation::render(p, "  ")).map_err(Error::Output)?;
+            }
+        }
+        out.flush().map_err(Error::Output)?;
+        return Ok(Status::Clean);
+    }
     match args.provider {
         None => {
             for p in &set.providers {
@@ -71,8 +88,12 @@ pub fn rotate(args: RotateArgs) -> Result<Status, Error> {
                         "unknown provider {name:?}; `scan-secrets rotate` lists them"
                     ))
                 })?;
-            writeln!(out, "How to rotate: {}", p.name).map_err(Error::Output)?;
-            write!(out, "{}", rotation::render(p, "  ")).map_err(Error::Output)?;
+            if markdown {
+                write!(out, "{}", rotation::render_markdown_section(p)).map_err(Error::Output)?;
+            } else {
+                writeln!(out, "How to rotate: {}", p.name).map_err(Error::Output)?;
+                write!(out, "{}", rotation::render(p, "  ")).map_err(Error::Output)?;
+            }
         }
     }
     out.flush().map_err(Error::Output)?;

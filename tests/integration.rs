@@ -17,6 +17,7 @@ mod patterns;
 mod placeholders;
 mod prepush;
 mod purge;
+mod rotate;
 mod sensitive;
 mod staged;
 mod worktree;

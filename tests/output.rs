@@ -57,6 +57,23 @@ fn json_schema_and_redaction() {
         .unwrap()
         .starts_with("https://"));
     assert_eq!(f["rotation"]["env_var"], "STRIPE_SECRET_KEY");
+    // Issue 7: the structured guide fields (only ever added to, never removed).
+    assert_eq!(f["rotation"]["zero_downtime"], "roll-with-expiry");
+    for field in [
+        "abuse_check",
+        "limit_damage",
+        "zero_downtime_how",
+        "docs_url",
+    ] {
+        assert!(
+            !f["rotation"][field].as_str().unwrap_or("").is_empty(),
+            "rotation.{field}"
+        );
+    }
+    assert!(
+        f["rotation"].get("revocation_api").is_none(),
+        "absent when the provider has none"
+    );
     let raw = repo
         .cmd()
         .args([".", "--format", "json"])

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use scan_secrets::filter::allowlist::Allowlist;
 use scan_secrets::finding::Origin;
 use scan_secrets::matcher::Matcher;
+use scan_secrets::rules::file::{PatternFile, SwitchPattern};
 use scan_secrets::rules::{split_example, RuleSet};
 use scan_secrets::scan::scan_chunk;
 use scan_secrets::source::Chunk;
@@ -110,13 +111,97 @@ fn rule_set_lint() {
             }
         }
     }
-    for p in &set.providers {
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Issue 7: every provider a builtin rule reports has a complete, exact rotation guide.
+#[test]
+fn every_provider_has_a_complete_guide() {
+    let set = RuleSet::builtin().expect("builtin patterns load");
+    let used: HashSet<&str> = set
+        .rules
+        .iter()
+        .map(|r| set.provider_of(r).id.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    for p in set
+        .providers
+        .iter()
+        .filter(|p| used.contains(p.id.as_str()))
+    {
         let r = &p.rotation;
-        if !r.revoke_url.starts_with("https://") || r.steps.len() < 2 || p.env_var.is_empty() {
-            problems.push(format!("provider {}: incomplete rotation guide", p.id));
+        let mut bad = |what: &str| problems.push(format!("provider {}: {what}", p.id));
+        if p.name.trim().is_empty() {
+            bad("empty name");
+        }
+        if p.env_var.trim().is_empty() {
+            bad("empty env_var");
+        }
+        if !r.revoke_url.starts_with("https://") {
+            bad("revoke_url must be https");
+        }
+        if r.docs_url
+            .as_ref()
+            .is_some_and(|d| !d.starts_with("https://"))
+        {
+            bad("docs_url must be https");
+        }
+        if r.steps.len() < 2 || r.steps.iter().any(|s| s.trim().is_empty()) {
+            bad("needs at least 2 non-empty steps");
+        }
+        for (field, text) in [
+            ("abuse_check", &r.abuse_check),
+            ("limit_damage", &r.limit_damage),
+            ("zero_downtime.how", &r.zero_downtime.how),
+        ] {
+            if text.trim().len() < 20 {
+                bad(&format!("{field} is empty or too short"));
+            }
+        }
+        if !SwitchPattern::ALL.contains(&r.zero_downtime.pattern) {
+            bad("zero_downtime.pattern outside the allowed set");
+        }
+        if let Some(api) = &r.revocation_api {
+            if !api.contains("https://") {
+                bad("revocation_api must name its https endpoint");
+            }
+        }
+        let texts = r
+            .steps
+            .iter()
+            .chain([&r.abuse_check, &r.limit_damage, &r.zero_downtime.how])
+            .chain(r.revocation_api.iter());
+        for text in texts {
+            if text.contains("http://") {
+                bad(&format!("plain http URL in {text:?}"));
+            }
         }
     }
+    let github = set.find_provider("github").unwrap();
+    assert!(
+        github
+            .rotation
+            .revocation_api
+            .as_deref()
+            .is_some_and(|a| a.contains("https://api.github.com/credentials/revoke")),
+        "GitHub's guide must name the credential revocation API"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The allowed zero-downtime patterns are spelled in the pattern files as `as_str` says.
+#[test]
+fn switch_patterns_parse_from_their_spelling() {
+    for pattern in SwitchPattern::ALL {
+        let toml = format!(
+            "[provider]\nid = \"x\"\nname = \"X\"\nenv_var = \"X_KEY\"\n[provider.rotation]\nrevoke_url = \"https://x.example\"\nsteps = [\"a\", \"b\"]\nabuse_check = \"logs\"\nlimit_damage = \"scopes\"\n[provider.rotation.zero_downtime]\npattern = \"{}\"\nhow = \"so\"\n",
+            pattern.as_str()
+        );
+        let file: PatternFile = toml::from_str(&toml).unwrap();
+        assert_eq!(file.provider.rotation.zero_downtime.pattern, pattern);
+    }
+    let bad = "[provider]\nid = \"x\"\nname = \"X\"\nenv_var = \"X_KEY\"\n[provider.rotation]\nrevoke_url = \"https://x.example\"\nsteps = [\"a\", \"b\"]\nabuse_check = \"logs\"\nlimit_damage = \"scopes\"\n[provider.rotation.zero_downtime]\npattern = \"rotate-whenever\"\nhow = \"so\"\n";
+    assert!(toml::from_str::<PatternFile>(bad).is_err());
 }
 
 #[test]

@@ -9,7 +9,10 @@
 //!  "line": 12, "column": 17, "end_line": 12, "end_column": 181,
 //!  "secret": "sk-proj-Ab…Yz", "fingerprint": "v1:8f3c…", "entropy": 5.7,
 //!  "rotation": {"provider_name": "OpenAI", "env_var": "OPENAI_API_KEY",
-//!               "revoke_url": "https://…", "steps": ["…"]},
+//!               "revoke_url": "https://…", "steps": ["…"], "abuse_check": "…",
+//!               "limit_damage": "…", "zero_downtime": "two-keys|roll-with-expiry|immediate-revoke|not-applicable",
+//!               "zero_downtime_how": "…", "revocation_api": "…" (only if the provider has one),
+//!               "docs_url": "https://…" (only if known)},
 //!  // history and range scans (`source` = "history") only:
 //!  "commit": "4e1d…(40 hex)", "author": "A <a@x>", "date": "2024-05-01T10:00:00Z",
 //!  "message": "subject line", "more_occurrences": 0,
@@ -104,6 +107,14 @@ struct JsonRotation<'a> {
     env_var: &'a str,
     revoke_url: &'a str,
     steps: &'a [String],
+    abuse_check: &'a str,
+    limit_damage: &'a str,
+    zero_downtime: &'static str,
+    zero_downtime_how: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revocation_api: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    docs_url: Option<&'a str>,
 }
 
 pub fn write(
@@ -134,6 +145,12 @@ pub fn write(
                 env_var: &provider.env_var,
                 revoke_url: &provider.rotation.revoke_url,
                 steps: &provider.rotation.steps,
+                abuse_check: &provider.rotation.abuse_check,
+                limit_damage: &provider.rotation.limit_damage,
+                zero_downtime: provider.rotation.zero_downtime.pattern.as_str(),
+                zero_downtime_how: &provider.rotation.zero_downtime.how,
+                revocation_api: provider.rotation.revocation_api.as_deref(),
+                docs_url: provider.rotation.docs_url.as_deref(),
             },
             commit: f.origin.commit().map(|c| c.id.as_str()),
             author: f.origin.commit().map(|c| c.author.as_str()),

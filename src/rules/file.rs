@@ -27,20 +27,91 @@ pub struct ProviderSpec {
     pub rotation: RotationSpec,
 }
 
-/// What to do once a credential of this provider leaked. Rendered by `report::rotation`.
+/// What to do once a credential of this provider leaked. Rendered by `report::rotation`; the
+/// test `patterns::every_provider_has_a_complete_guide` checks that every field is filled in.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RotationSpec {
-    /// Where the user revokes or rolls the credential.
+    /// Where the user revokes or rolls the credential: the provider's own page (https).
     pub revoke_url: String,
-    /// The provider's documentation on keys and rotation.
+    /// The provider's documentation on keys and rotation (https).
     #[serde(default)]
     pub docs_url: Option<String>,
-    /// Ordered, imperative steps: revoke, create, store, check for abuse.
+    /// Ordered, imperative steps: revoke, create, store, confirm.
     pub steps: Vec<String>,
-    /// Where to look for abuse (usage, billing, audit logs).
+    /// Where to look for abuse since the commit date: usage, billing, audit or access logs.
+    pub abuse_check: String,
+    /// How to cap the damage of a future leak where the provider offers it (spend or usage
+    /// limits, budget alerts, scoped or restricted keys, expiry, IP allowlists); where it offers
+    /// no cap, says so plainly and what to do instead.
+    pub limit_damage: String,
+    /// A public endpoint that revokes or reports a leaked credential, usable by whoever found
+    /// it (GitHub's credential revocation API, Slack's `auth.revoke` called with the token
+    /// itself): one sentence naming the https endpoint and who may call it. Absent when the
+    /// provider has none.
     #[serde(default)]
-    pub abuse_check: Option<String>,
+    pub revocation_api: Option<String>,
+    /// How to switch to a new credential without an outage.
+    pub zero_downtime: ZeroDowntime,
+}
+
+/// `[provider.rotation.zero_downtime]`: the switch-over the provider supports.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZeroDowntime {
+    /// Which kind of switch-over the provider offers.
+    pub pattern: SwitchPattern,
+    /// One or two sentences: how to do it with this provider (and what it means after a leak).
+    pub how: String,
+}
+
+/// The switch-over patterns, spelled in kebab-case in the pattern files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SwitchPattern {
+    /// `two-keys`: two credentials can be valid at once (AWS's two access keys, Azure's key1
+    /// and key2, Twilio's secondary Auth Token, several active keys): deploy the new one, then
+    /// revoke the old.
+    TwoKeys,
+    /// `roll-with-expiry`: the provider rolls the credential and keeps the old value valid
+    /// until an expiry you choose (Stripe's "Roll key..."); after a leak, choose "now".
+    RollWithExpiry,
+    /// `immediate-revoke`: replacing or revoking ends the old credential at once, with no
+    /// overlap the provider manages: revoke, then deploy the replacement quickly.
+    ImmediateRevoke,
+    /// `not-applicable`: not a single provider's credential (a sensitive file, a password
+    /// hash, a generic value); the guide says what to do instead.
+    NotApplicable,
+}
+
+impl SwitchPattern {
+    /// Every pattern, in the order the documentation lists them.
+    pub const ALL: [SwitchPattern; 4] = [
+        Self::TwoKeys,
+        Self::RollWithExpiry,
+        Self::ImmediateRevoke,
+        Self::NotApplicable,
+    ];
+
+    /// The spelling used in pattern files and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TwoKeys => "two-keys",
+            Self::RollWithExpiry => "roll-with-expiry",
+            Self::ImmediateRevoke => "immediate-revoke",
+            Self::NotApplicable => "not-applicable",
+        }
+    }
+
+    /// A short human label for the guides.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::TwoKeys => "two keys (old and new valid at once)",
+            Self::RollWithExpiry => "roll with expiry (old key valid until a date you choose)",
+            Self::ImmediateRevoke => "immediate revoke (no overlap)",
+            Self::NotApplicable => "not applicable",
+        }
+    }
 }
 
 /// One detection rule.

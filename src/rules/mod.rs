@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::error::Error;
-use file::{PatternFile, RotationSpec, RuleSpec};
+use file::{PatternFile, RotationSpec, RuleSpec, SwitchPattern, ZeroDowntime};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_patterns.rs"));
@@ -168,6 +168,26 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
 }
 
+/// The guide of the `custom` provider that holds the rules of `.scan-secrets.toml`: the issuer
+/// is unknown, so it says what to do with any credential.
+fn custom_rotation() -> RotationSpec {
+    RotationSpec {
+        revoke_url: "the issuer of this credential".into(),
+        docs_url: None,
+        steps: vec![
+            "Revoke or roll the credential where it was issued.".into(),
+            "Create a new one and store it outside the code (environment variable or secret manager).".into(),
+        ],
+        abuse_check: "Review the issuer's access, audit or billing logs for use of the old value since the commit date.".into(),
+        limit_damage: "Give the replacement the least privilege, the shortest expiry and the narrowest network access the issuer allows.".into(),
+        revocation_api: None,
+        zero_downtime: ZeroDowntime {
+            pattern: SwitchPattern::NotApplicable,
+            how: "Depends on the issuer: if it allows two valid credentials at once, deploy the new one before revoking the old; after a leak, revoke first.".into(),
+        },
+    }
+}
+
 impl RuleSet {
     /// The embedded rules.
     pub fn builtin() -> Result<Self, Error> {
@@ -219,15 +239,7 @@ impl RuleSet {
                     id: "custom".into(),
                     name: "Custom rule".into(),
                     env_var: "the environment variable your code reads".into(),
-                    rotation: RotationSpec {
-                        revoke_url: "the issuer of this credential".into(),
-                        docs_url: None,
-                        steps: vec![
-                            "Revoke or roll the credential where it was issued.".into(),
-                            "Create a new one and store it outside the code (environment variable or secret manager).".into(),
-                        ],
-                        abuse_check: None,
-                    },
+                    rotation: custom_rotation(),
                 });
                 self.providers.len() - 1
             }
