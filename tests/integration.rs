@@ -12,6 +12,7 @@ mod hook;
 mod output;
 mod patterns;
 mod prepush;
+mod properties;
 mod sensitive;
 mod staged;
 mod worktree;
