@@ -65,11 +65,16 @@ impl Baseline {
     /// Reads a baseline; a missing file is an error (a typo must not silently pass).
     pub fn load(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses the text of a baseline read from `path` (named in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
         let bad = |message: String| Error::Config {
             path: Some(path.to_path_buf()),
             message: format!("not a scan-secrets baseline: {message}"),
         };
-        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let file: BaselineFile = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
         if file.version != VERSION {
             return Err(bad(format!(
                 "version {} (this scan-secrets reads version {VERSION})",
@@ -174,5 +179,21 @@ mod tests {
         );
         std::fs::write(&path, "{\"version\": 2, \"findings\": []}").unwrap();
         assert!(Baseline::load(&path).is_err());
+    }
+
+    #[test]
+    fn parse_checks_version_and_fingerprints() {
+        let path = Path::new("b.json");
+        let entry = r#"{"fingerprint": "v1:aa", "rule": "r", "file": "f"}"#;
+        let ok = format!("{{\"version\": 1, \"findings\": [{entry}]}}");
+        assert_eq!(Baseline::parse(path, &ok).unwrap().entries.len(), 1);
+        for bad in [
+            "".to_string(),
+            "{\"version\": 1}".into(),
+            ok.replace("v1:aa", "v2:aa"),
+            ok.replace("\"file\"", "\"path\""),
+        ] {
+            assert!(Baseline::parse(path, &bad).is_err(), "{bad}");
+        }
     }
 }

@@ -197,73 +197,17 @@ impl Settings {
             .as_ref()
             .map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
 
-        let extend = config.extend.unwrap_or(true);
-        if !extend && config.rules.is_empty() {
-            return Err(Error::Config {
-                path: config_path.clone(),
-                message: "extend = false uses only this file's [[rule]]s, and it has none".into(),
-            });
-        }
-        let mut rules = if extend {
-            RuleSet::builtin()?
-        } else {
-            RuleSet::default()
-        };
-        let custom: Vec<String> = config.rules.iter().map(|r| r.id.clone()).collect();
-        if !config.rules.is_empty() {
-            rules.add_custom(&origin, config.rules)?;
-        }
-        rules.disable(&config.disable).map_err(|e| match e {
-            Error::Config { message, .. } => Error::Config {
-                path: config_path.clone(),
-                message,
-            },
-            e => e,
-        })?;
-        let mut allow = Allowlist::new(&origin, &config.allow.paths, &config.allow.regexes)?;
-        allow.set_stopwords(&config.allow.stopwords);
-        allow.set_commits(&origin, &config.allow.commits)?;
-        allow.foreign_markers = args.accept_foreign_markers;
-        for (id, spec) in &config.allow.rule {
-            if !rules.rules.iter().any(|r| &r.id == id) {
-                return Err(Error::Config {
-                    path: config_path.clone(),
-                    message: format!(
-                        "[allow.rule.{id}]: no rule {id:?} is in use (see `scan-secrets rules`)"
-                    ),
-                });
-            }
-            let mut one =
-                Allowlist::new(&origin, &spec.paths, &spec.regexes).map_err(|e| match e {
-                    Error::Config { path, message } => Error::Config {
-                        path,
-                        message: message.replacen("allow.", &format!("allow.rule.{id}."), 1),
-                    },
-                    e => e,
-                })?;
-            one.set_stopwords(&spec.stopwords);
-            allow.per_rule.insert(id.clone(), one);
-        }
-
-        let config_size = match &config.limits.max_file_size {
-            None => None,
-            Some(toml::Value::Integer(n)) if *n >= 0 => Some(*n as u64),
-            Some(toml::Value::String(s)) => {
-                Some(crate::cli::parse_size(s).map_err(|m| Error::Config {
-                    path: config_path.clone(),
-                    message: format!("limits.max_file_size: {m}"),
-                })?)
-            }
-            Some(v) => {
-                return Err(Error::Config {
-                    path: config_path.clone(),
-                    message: format!(
-                        "limits.max_file_size: expected bytes or a size like \"10M\", found a {}",
-                        v.type_str()
-                    ),
-                })
-            }
-        };
+        let Checked {
+            rules,
+            custom,
+            allow,
+            max_file_size: config_size,
+        } = check(
+            &origin,
+            config_path.as_deref(),
+            &config,
+            args.accept_foreign_markers,
+        )?;
         let max_file_size = args
             .max_file_size
             .or(config_size)
@@ -376,8 +320,140 @@ fn check_examples(origin: &str, set: &Arc<RuleSet>, custom: &[String]) -> Result
 
 fn load_config(path: &Path) -> Result<ConfigFile, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    toml::from_str(&text).map_err(|e| Error::Config {
-        path: Some(path.to_path_buf()),
+    parse_config(&text, Some(path))
+}
+
+fn parse_config(text: &str, path: Option<&Path>) -> Result<ConfigFile, Error> {
+    toml::from_str(text).map_err(|e| Error::Config {
+        path: path.map(Path::to_path_buf),
         message: e.to_string().trim_end().replace('\n', "\n  "),
     })
+}
+
+/// What the config file resolves to, before the command line is merged in.
+struct Checked {
+    rules: RuleSet,
+    /// Ids of the config's own `[[rule]]`s, whose examples `check_examples` runs.
+    custom: Vec<String>,
+    allow: Allowlist,
+    max_file_size: Option<u64>,
+}
+
+/// Validates a parsed config and builds its rule set and allowlists (everything but the
+/// examples check, which needs the final rule set).
+fn check(
+    origin: &str,
+    config_path: Option<&Path>,
+    config: &ConfigFile,
+    foreign_markers: bool,
+) -> Result<Checked, Error> {
+    let extend = config.extend.unwrap_or(true);
+    if !extend && config.rules.is_empty() {
+        return Err(Error::Config {
+            path: config_path.map(Path::to_path_buf),
+            message: "extend = false uses only this file's [[rule]]s, and it has none".into(),
+        });
+    }
+    let mut rules = if extend {
+        RuleSet::builtin()?
+    } else {
+        RuleSet::default()
+    };
+    let custom: Vec<String> = config.rules.iter().map(|r| r.id.clone()).collect();
+    if !config.rules.is_empty() {
+        rules.add_custom(origin, config.rules.clone())?;
+    }
+    rules.disable(&config.disable).map_err(|e| match e {
+        Error::Config { message, .. } => Error::Config {
+            path: config_path.map(Path::to_path_buf),
+            message,
+        },
+        e => e,
+    })?;
+    let mut allow = Allowlist::new(origin, &config.allow.paths, &config.allow.regexes)?;
+    allow.set_stopwords(&config.allow.stopwords);
+    allow.set_commits(origin, &config.allow.commits)?;
+    allow.foreign_markers = foreign_markers;
+    for (id, spec) in &config.allow.rule {
+        if !rules.rules.iter().any(|r| &r.id == id) {
+            return Err(Error::Config {
+                path: config_path.map(Path::to_path_buf),
+                message: format!(
+                    "[allow.rule.{id}]: no rule {id:?} is in use (see `scan-secrets rules`)"
+                ),
+            });
+        }
+        let mut one = Allowlist::new(origin, &spec.paths, &spec.regexes).map_err(|e| match e {
+            Error::Config { path, message } => Error::Config {
+                path,
+                message: message.replacen("allow.", &format!("allow.rule.{id}."), 1),
+            },
+            e => e,
+        })?;
+        one.set_stopwords(&spec.stopwords);
+        allow.per_rule.insert(id.clone(), one);
+    }
+
+    let config_size = match &config.limits.max_file_size {
+        None => None,
+        Some(toml::Value::Integer(n)) if *n >= 0 => Some(*n as u64),
+        Some(toml::Value::String(s)) => {
+            Some(crate::cli::parse_size(s).map_err(|m| Error::Config {
+                path: config_path.map(Path::to_path_buf),
+                message: format!("limits.max_file_size: {m}"),
+            })?)
+        }
+        Some(v) => {
+            return Err(Error::Config {
+                path: config_path.map(Path::to_path_buf),
+                message: format!(
+                    "limits.max_file_size: expected bytes or a size like \"10M\", found a {}",
+                    v.type_str()
+                ),
+            })
+        }
+    };
+    Ok(Checked {
+        rules,
+        custom,
+        allow,
+        max_file_size: config_size,
+    })
+}
+
+/// Parses and validates the text of a `.scan-secrets.toml` the way a scan does (rules,
+/// `disable`, allowlists, limits, custom rules' examples), without reading any file: for
+/// `scan-secrets` fuzzing and tests.
+pub fn check_str(text: &str) -> Result<(), Error> {
+    let config = parse_config(text, None)?;
+    let checked = check(CONFIG_FILE, None, &config, false)?;
+    if !checked.custom.is_empty() {
+        check_examples(CONFIG_FILE, &Arc::new(checked.rules), &checked.custom)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_str_validates_like_a_scan() {
+        assert!(check_str("").is_ok());
+        assert!(check_str("[allow]\npaths = [\"tests/**\"]\nregexes = [\"^sk_test_\"]\n").is_ok());
+        let rule = "[[rule]]\nid = \"acme-token\"\ndescription = \"d\"\nkeywords = [\"acme_\"]\nregex = '''acme_[a-z0-9]{16}'''\nnegative_examples = []\n";
+        check_str(&format!("{rule}examples = [\"acme_0123abcd4567efgh\"]\n")).unwrap();
+        for bad in [
+            "[allow]\npath = [\"x\"]\n".to_string(),
+            "disable = [\"no-such-rule\"]\n".into(),
+            "[allow]\nregexes = [\"(unclosed\"]\n".into(),
+            "[allow]\ncommits = [\"xyz\"]\n".into(),
+            "[allow.rule.no-such-rule]\n".into(),
+            "[limits]\nmax_file_size = \"10X\"\n".into(),
+            "extend = false\n".into(),
+            format!("{rule}examples = [\"acme_short\"]\n"),
+        ] {
+            assert!(check_str(&bad).is_err(), "{bad}");
+        }
+    }
 }

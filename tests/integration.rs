@@ -16,6 +16,7 @@ mod output;
 mod patterns;
 mod placeholders;
 mod prepush;
+mod properties;
 mod purge;
 mod rotate;
 mod sensitive;

@@ -871,6 +871,26 @@ fn introduced_by(repo: &gix::Repository, commits: &[CommitData]) -> Result<Jobs,
     ))
 }
 
+/// One line of git's pre-push input, `<local ref> <local sha> <remote ref> <remote sha>`: the
+/// local and remote object ids, or `None` for a blank line.
+pub fn parse_pre_push_line(line: &str) -> Result<Option<(ObjectId, ObjectId)>, Error> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    if fields.is_empty() {
+        return Ok(None);
+    }
+    let [_, local, _, remote] = fields[..] else {
+        return Err(Error::Usage(format!(
+            "--pre-push: expected `<local ref> <local sha> <remote ref> <remote sha>` on stdin, got {:?}",
+            crate::finding::sanitize(line)
+        )));
+    };
+    let parse = |s: &str| {
+        ObjectId::from_hex(s.as_bytes())
+            .map_err(|_| Error::Usage(format!("--pre-push: {s:?} is not an object id")))
+    };
+    Ok(Some((parse(local)?, parse(remote)?)))
+}
+
 /// git's pre-push input: `<local ref> <local sha> <remote ref> <remote sha>` per line.
 fn pre_push_jobs(repo: &gix::Repository) -> Result<(usize, Jobs), Error> {
     let stdin = std::io::stdin();
@@ -879,21 +899,9 @@ fn pre_push_jobs(repo: &gix::Repository) -> Result<(usize, Jobs), Error> {
     let mut new_branch = false;
     for line in stdin.lock().lines() {
         let line = line.map_err(|e| Error::io("<stdin>", e))?;
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.is_empty() {
+        let Some((local, remote)) = parse_pre_push_line(&line)? else {
             continue;
-        }
-        let [_, local, _, remote] = fields[..] else {
-            return Err(Error::Usage(format!(
-                "--pre-push: expected `<local ref> <local sha> <remote ref> <remote sha>` on stdin, got {:?}",
-                crate::finding::sanitize(&line)
-            )));
         };
-        let parse = |s: &str| {
-            ObjectId::from_hex(s.as_bytes())
-                .map_err(|_| Error::Usage(format!("--pre-push: {s:?} is not an object id")))
-        };
-        let (local, remote) = (parse(local)?, parse(remote)?);
         if local.is_null() {
             continue; // deleting a remote branch pushes no commits
         }
@@ -1287,6 +1295,19 @@ impl std::hash::Hasher for IdentityHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pre_push_lines() {
+        let (a, z) = ("1".repeat(40), "0".repeat(40));
+        let (local, remote) = parse_pre_push_line(&format!("refs/heads/x {a} refs/heads/x {z}"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(local.to_string(), a);
+        assert!(remote.is_null());
+        assert!(parse_pre_push_line(" \t").unwrap().is_none());
+        assert!(parse_pre_push_line("refs/heads/x").is_err());
+        assert!(parse_pre_push_line(&format!("r {a} r nothex")).is_err());
+    }
 
     #[test]
     #[allow(clippy::single_range_in_vec_init)]
