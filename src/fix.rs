@@ -265,7 +265,7 @@ fn report_fix(
     if !edited.is_empty() {
         let quoted: Vec<String> = edited
             .iter()
-            .map(|p| format!("'{}'", sanitize(p)))
+            .map(|p| crate::hook::shell_quote(&sanitize(p)))
             .collect();
         writeln!(
             out,

@@ -46,7 +46,7 @@ pub fn script(kind: HookKind, bin: &Path) -> String {
 }
 
 /// Single-quotes `s` for a POSIX shell.
-fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 

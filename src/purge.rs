@@ -168,9 +168,9 @@ fn replacement_line(value: &[u8], replacement: &str) -> String {
     format!("{re}==>{replacement}")
 }
 
-/// Single-quoted for a POSIX shell.
+/// Single-quoted for a POSIX shell, control characters neutralised.
 fn quote(s: &str) -> String {
-    format!("'{}'", sanitize(s).replace('\'', "'\\''"))
+    crate::hook::shell_quote(&sanitize(s))
 }
 
 /// Next to the repository, never inside its work tree, so it cannot be committed by mistake.

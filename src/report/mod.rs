@@ -39,11 +39,10 @@ pub fn file_advice(rules: &RuleSet, finding: &Finding) -> Option<String> {
     rules.rules[finding.rule].paths.as_ref()?;
     let path = crate::finding::sanitize(finding.origin.path());
     let name = path.rsplit('/').next().unwrap_or(&path);
-    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     Some(format!(
         "add {} to .gitignore, then stop tracking the file: git rm --cached -- {}",
-        quote(name),
-        quote(&path)
+        crate::hook::shell_quote(name),
+        crate::hook::shell_quote(&path)
     ))
 }
 
