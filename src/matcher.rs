@@ -168,8 +168,7 @@ impl Matcher {
     /// All candidates in `text` (encoded tokens included), sorted by position, overlaps
     /// resolved.
     pub fn scan(&self, text: &[u8]) -> Vec<Candidate> {
-        let cands = self.scan_plain(text);
-        self.with_decoded(text, None, cands, 0, &mut decode::MAX_DECODED.clone())
+        self.scan_in(text, None)
     }
 
     fn scan_plain(&self, text: &[u8]) -> Vec<Candidate> {
@@ -236,11 +235,12 @@ impl Matcher {
     /// still see the surrounding text, multi-line rules are looked for in the whole text, and
     /// only candidates touching `only` are kept.
     pub fn scan_in(&self, text: &[u8], only: Option<&[Range<usize>]>) -> Vec<Candidate> {
-        let Some(ranges) = only else {
-            return self.scan(text);
+        let cands = match only {
+            None => self.scan_plain(text),
+            Some(ranges) => self.scan_plain_in(text, ranges),
         };
-        let cands = self.scan_plain_in(text, ranges);
-        self.with_decoded(text, only, cands, 0, &mut decode::MAX_DECODED.clone())
+        let mut budget = decode::MAX_DECODED;
+        self.with_decoded(text, only, cands, 0, &mut budget)
     }
 
     fn scan_plain_in(&self, text: &[u8], ranges: &[Range<usize>]) -> Vec<Candidate> {
