@@ -125,16 +125,28 @@ fn base64_tokens(text: &[u8], range: Range<usize>, budget: &mut usize, out: &mut
         let Some(bytes) = base64_decode(&text[body.clone()]) else {
             continue;
         };
-        if bytes.len() < 8 || !reads_as_text(&bytes) {
-            continue;
-        }
-        *budget = budget.saturating_sub(bytes.len());
-        out.push(Segment {
-            span: start..i,
-            encoding: Encoding::Base64,
-            bytes,
-        });
+        keep_text(out, budget, start..i, Encoding::Base64, bytes);
     }
+}
+
+/// Keeps a decoding that reads as text (and is long enough to hold a credential), charging
+/// the budget.
+fn keep_text(
+    out: &mut Vec<Segment>,
+    budget: &mut usize,
+    span: Range<usize>,
+    encoding: Encoding,
+    bytes: Vec<u8>,
+) {
+    if bytes.len() < 8 || !reads_as_text(&bytes) {
+        return;
+    }
+    *budget = budget.saturating_sub(bytes.len());
+    out.push(Segment {
+        span,
+        encoding,
+        bytes,
+    });
 }
 
 /// Decodes standard or URL-safe base64 without padding (the caller strips it). `None` for a
@@ -197,15 +209,7 @@ fn percent_tokens(text: &[u8], range: Range<usize>, budget: &mut usize, out: &mu
             continue;
         }
         let bytes = percent_decode(&text[start..end]);
-        if bytes.len() < 8 || !reads_as_text(&bytes) {
-            continue;
-        }
-        *budget = budget.saturating_sub(bytes.len());
-        out.push(Segment {
-            span: start..end,
-            encoding: Encoding::Percent,
-            bytes,
-        });
+        keep_text(out, budget, start..end, Encoding::Percent, bytes);
     }
 }
 
