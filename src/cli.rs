@@ -209,6 +209,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub update_baseline: bool,
 
+    /// Report findings of this confidence or higher: `low` adds weak passwords written in free
+    /// text (`pw: hunter2` in a note); `high` keeps only checksummed keys and random values in
+    /// credential contexts. Overrides `confidence` in the config file. [default: medium]
+    #[arg(long, value_name = "LEVEL", value_parser = ["low", "medium", "high"])]
+    pub confidence: Option<String>,
+
     /// Also honour other scanners' inline markers: `gitleaks:allow`, `pragma: allowlist
     /// secret` (detect-secrets), `trufflehog:ignore`, `kingfisher:ignore`.
     #[arg(long)]

@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! disable = ["generic-password"]      # rule ids to turn off
+//! confidence = "medium"               # lowest confidence reported: low | medium | high
 //! [allow]
 //! paths = ["tests/fixtures/**"]       # globs, relative to the scanned directory
 //! regexes = ["^sk_test_"]             # on the secret value
@@ -22,7 +23,7 @@ use crate::cli::{ColorChoice, Format, ScanArgs};
 use crate::error::Error;
 use crate::filter::allowlist::Allowlist;
 use crate::rules::file::RuleSpec;
-use crate::rules::RuleSet;
+use crate::rules::{Confidence, RuleSet};
 use crate::source::history::Selection;
 
 pub const CONFIG_FILE: &str = ".scan-secrets.toml";
@@ -43,6 +44,8 @@ pub struct ConfigFile {
     pub baseline: Option<PathBuf>,
     /// `false`: only the `[[rule]]`s of this file, no built-in rules.
     pub extend: Option<bool>,
+    /// The lowest confidence reported: `low`, `medium` (default) or `high`.
+    pub confidence: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,7 +203,7 @@ impl Settings {
         let Checked {
             rules,
             custom,
-            allow,
+            mut allow,
             max_file_size: config_size,
         } = check(
             &origin,
@@ -208,6 +211,9 @@ impl Settings {
             &config,
             args.accept_foreign_markers,
         )?;
+        if let Some(level) = args.confidence.as_deref() {
+            allow.min_confidence = Confidence::parse(level).unwrap_or_default();
+        }
         let max_file_size = args
             .max_file_size
             .or(config_size)
@@ -374,6 +380,12 @@ fn check(
     allow.set_stopwords(&config.allow.stopwords);
     allow.set_commits(origin, &config.allow.commits)?;
     allow.foreign_markers = foreign_markers;
+    if let Some(level) = &config.confidence {
+        allow.min_confidence = Confidence::parse(level).ok_or_else(|| Error::Config {
+            path: config_path.map(Path::to_path_buf),
+            message: format!("confidence = {level:?}: expected \"low\", \"medium\" or \"high\""),
+        })?;
+    }
     for (id, spec) in &config.allow.rule {
         if !rules.rules.iter().any(|r| &r.id == id) {
             return Err(Error::Config {

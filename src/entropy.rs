@@ -142,39 +142,79 @@ fn identifier_shape(bytes: &[u8]) -> bool {
     let mut lettered = 0usize;
     let mut camel = false;
     for part in bytes.split(|b| !b.is_ascii_alphanumeric()) {
-        let split = part
-            .iter()
-            .position(|b| !b.is_ascii_alphabetic())
-            .unwrap_or(part.len());
-        let (letters, digits) = part.split_at(split);
-        if !digits.iter().all(u8::is_ascii_digit) {
-            return false;
-        }
-        if letters.is_empty() {
-            continue;
-        }
-        lettered += 1;
-        let upper = letters.iter().filter(|b| b.is_ascii_uppercase()).count();
-        if upper == 0 || upper == letters.len() {
-            continue;
-        }
-        // Mixed case: a capital starts each word; no one-letter lower-case word between
-        // capitals (`aBcD`), and words average three letters or more.
-        let mut humps = 0usize;
-        for (i, w) in letters.windows(2).enumerate() {
-            if w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase() {
-                humps += 1;
-                if i > 0 && letters[i - 1].is_ascii_uppercase() {
-                    return false;
-                }
+        match part_shape(part) {
+            None => return false,
+            Some(PartShape::Digits) => {}
+            Some(PartShape::Word) => lettered += 1,
+            Some(PartShape::Camel) => {
+                lettered += 1;
+                camel = true;
             }
         }
-        if humps * 3 > letters.len() {
-            return false;
-        }
-        camel = true;
     }
     lettered >= 2 || camel
+}
+
+/// The shape of one alphanumeric part of a value, `None` when it is not a tidy one.
+enum PartShape {
+    /// Digits alone (or nothing).
+    Digits,
+    /// Letters of one case (`word`, `WORD`), optionally followed by digits.
+    Word,
+    /// `camelCase` or `PascalCase` letters, optionally followed by digits.
+    Camel,
+}
+
+/// Letters of one tidy case pattern followed by digits: mixed case only when a capital starts
+/// each word, with no one-letter lower-case word between capitals (`aBcD`) and words of three
+/// letters or more on average.
+fn part_shape(part: &[u8]) -> Option<PartShape> {
+    let split = part
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(part.len());
+    let (letters, digits) = part.split_at(split);
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if letters.is_empty() {
+        return Some(PartShape::Digits);
+    }
+    let upper = letters.iter().filter(|b| b.is_ascii_uppercase()).count();
+    if upper == 0 || upper == letters.len() {
+        return Some(PartShape::Word);
+    }
+    let mut humps = 0usize;
+    for (i, w) in letters.windows(2).enumerate() {
+        if w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase() {
+            humps += 1;
+            if i > 0 && letters[i - 1].is_ascii_uppercase() {
+                return None;
+            }
+        }
+    }
+    (humps * 3 <= letters.len()).then_some(PartShape::Camel)
+}
+
+/// Whether a password is weak, as people pick them when they write one in a note: shorter than
+/// eight bytes (`hunter2`), no letters (`12345678`), a keyboard walk or a repeated chunk
+/// (`qwertyuiop`, `abcabcabc`), or words and digits alone in tidy case (`swordfish`,
+/// `Summer2024`, `correct-horse`). A symbol or a case mix inside a word makes it strong
+/// (`Tr0ub4dor&3`, `xK9mQ2vL`).
+pub fn weak_password(bytes: &[u8]) -> bool {
+    if bytes.len() < 8 || !bytes.iter().any(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    if walk_share(bytes) >= 0.5 || is_periodic(bytes) {
+        return true;
+    }
+    let tidy_chars = bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/'));
+    tidy_chars
+        && bytes
+            .split(|b| !b.is_ascii_alphanumeric())
+            .all(|p| part_shape(p).is_some())
 }
 
 /// Token efficiency: whether known words cover most of the value's letters
@@ -478,6 +518,25 @@ fn camel_words(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weak_passwords() {
+        for w in [
+            "hunter2",
+            "12345678",
+            "qwertyuiop",
+            "abcabcabc",
+            "swordfish",
+            "Summer2024",
+            "correct-horse",
+            "letmein123",
+        ] {
+            assert!(weak_password(w.as_bytes()), "{w}");
+        }
+        for s in ["Tr0ub4dor&3", "xK9mQ2vLp", "Zq7!pR2#mW", "8fK2pQz9Lw"] {
+            assert!(!weak_password(s.as_bytes()), "{s}");
+        }
+    }
 
     #[test]
     fn shannon_known_values() {

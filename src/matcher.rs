@@ -307,7 +307,8 @@ impl Matcher {
                 (Some(_), None) => continue,
                 (Some(re), Some(text)) => (re, text),
             };
-            if re.capture_names().all(|n| n != Some("secret")) {
+            let groups = secret_groups(re);
+            if groups.is_empty() {
                 let first = windows
                     .iter()
                     .find_map(|w| re.find_at(&text[..w.end], w.start));
@@ -331,7 +332,8 @@ impl Matcher {
                 })
             });
             for caps in matches {
-                let (Some(whole), Some(secret)) = (caps.get(0), caps.name("secret")) else {
+                let secret = groups.iter().find_map(|&g| caps.get(g));
+                let (Some(whole), Some(secret)) = (caps.get(0), secret) else {
                     continue;
                 };
                 let value = secret.as_bytes();
@@ -400,7 +402,7 @@ impl Matcher {
     ) {
         let rule = &self.rules.rules[rule_idx];
         let Some(re) = rule.regex() else { return };
-        let secret_group = re.capture_names().position(|n| n == Some("secret"));
+        let groups = secret_groups(re);
         let hay = &text[..win.end];
         let mut locs = re.capture_locations();
         let mut at = win.start;
@@ -413,9 +415,9 @@ impl Matcher {
             } else {
                 m.end() + 1
             };
-            let secret = match secret_group.and_then(|g| locs.get(g)) {
+            let secret = match groups.iter().find_map(|&g| locs.get(g)) {
                 Some((s, e)) => s..e,
-                None if secret_group.is_some() => continue,
+                None if !groups.is_empty() => continue,
                 None => m.start()..m.end(),
             };
             if secret.is_empty() {
@@ -447,6 +449,21 @@ impl Matcher {
             });
         }
     }
+}
+
+/// The indexes of a regex's value groups: `secret`, then `secret2`, `secret3`, ... (one per
+/// alternative that holds the value; the first that took part is the credential).
+pub fn secret_groups(re: &regex::bytes::Regex) -> Vec<usize> {
+    re.capture_names()
+        .enumerate()
+        .filter(|(_, n)| {
+            n.is_some_and(|n| {
+                n.strip_prefix("secret")
+                    .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// A set of byte ranges (in any order, overlapping or not) that answers "does this range
@@ -514,8 +531,9 @@ fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize
 }
 
 /// Sorts candidates and keeps, among overlapping secrets, the most specific: provider rules beat
-/// generic ones, then higher confidence, then the longer secret, then the longer match (more
-/// context), then the earlier rule.
+/// generic ones, then higher confidence, then the stronger context (a syntax over an assignment
+/// over free text), then the longer secret, then the longer match (more context), then the
+/// earlier rule.
 fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate> {
     cands.sort_by(|a, b| {
         (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
@@ -525,6 +543,7 @@ fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate
         (
             !rules.rules[c.rule].generic,
             c.confidence,
+            rules.rules[c.rule].context,
             c.secret.len(),
             // More context matched (a provider name next to the key) is more specific.
             c.span.len(),

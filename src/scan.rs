@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::filter::{self, allowlist::Allowlist, Reason, Tally};
 use crate::finding::{fingerprint, Finding, Location, Origin};
 use crate::matcher::{Candidate, Cover, Matcher};
+use crate::rules::{Context, RuleSet};
 use crate::source::history;
 use crate::source::{self, Chunk, Stats};
 
@@ -136,7 +137,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                         let cands = if by_path.is_empty() {
                             &cands
                         } else {
-                            all = merge_candidates(&cands, by_path);
+                            all = merge_candidates(matcher.rules(), &cands, by_path);
                             &all
                         };
                         let origin = Origin::Commit {
@@ -257,14 +258,29 @@ fn first_occurrences(findings: Vec<Finding>) -> Vec<Finding> {
 
 /// Content candidates plus path-rule ones, in text order. A path rule's match on a value that
 /// a content rule already matched is dropped (the content rule knows more: a name, a format).
-fn merge_candidates(cands: &[Candidate], by_path: Vec<Candidate>) -> Vec<Candidate> {
-    let mut all = cands.to_vec();
-    let content = Cover::new(cands.iter().map(|c| &c.secret));
-    all.extend(
-        by_path
-            .into_iter()
-            .filter(|p| p.secret.is_empty() || !content.hits(&p.secret)),
-    );
+fn merge_candidates(
+    rules: &RuleSet,
+    cands: &[Candidate],
+    by_path: Vec<Candidate>,
+) -> Vec<Candidate> {
+    // A content rule is more specific than a path rule, except a free-text (`loose`) one: the
+    // path rule knows the file's syntax (`password` on its own line of a .netrc).
+    let strong = |c: &Candidate| {
+        let rule = &rules.rules[c.rule];
+        !(rule.generic && rule.context == Context::Loose)
+    };
+    let content = Cover::new(cands.iter().filter(|c| strong(c)).map(|c| &c.secret));
+    let by_path: Vec<Candidate> = by_path
+        .into_iter()
+        .filter(|p| p.secret.is_empty() || !content.hits(&p.secret))
+        .collect();
+    let taken = Cover::new(by_path.iter().map(|p| &p.secret).filter(|s| !s.is_empty()));
+    let mut all: Vec<Candidate> = cands
+        .iter()
+        .filter(|c| strong(c) || !taken.hits(&c.secret))
+        .cloned()
+        .collect();
+    all.extend(by_path);
     all.sort_by_key(|c| c.secret.start);
     all
 }
@@ -280,7 +296,7 @@ pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<F
         // A staged change to a sensitive file counts whatever lines it touches.
         let by_path = matcher.scan_path(path, (!chunk.unread).then_some(&chunk.text[..]), None);
         if !by_path.is_empty() {
-            cands = merge_candidates(&cands, by_path);
+            cands = merge_candidates(matcher.rules(), &cands, by_path);
         }
     }
     if cands.is_empty() {
@@ -335,6 +351,11 @@ fn findings_for(
             suppressed.add(reason, 1);
             continue;
         }
+        let confidence = filter::context::grade(rule, inner, inner_text, rel_path);
+        if confidence < allow.min_confidence {
+            suppressed.add(Reason::LowConfidence, 1);
+            continue;
+        }
         let secret = c.value(text).to_vec();
         let (line, column) = lines.position(c.secret.start);
         let (end_line, end_column) = lines.position_from(line, c.secret.end);
@@ -367,7 +388,7 @@ fn findings_for(
                     crate::fix::hint(path, text, &c.secret, env).map(Box::new)
                 })
                 .flatten(),
-            confidence: c.confidence,
+            confidence,
             more_occurrences: 0,
         });
     }

@@ -157,7 +157,7 @@ fn stdin_is_scanned() {
 }
 
 #[test]
-fn generic_assignments_are_found_with_low_confidence() {
+fn generic_assignments_are_graded_by_their_value() {
     let repo = TestRepo::dir();
     let hex = fake("", HEX, 32, 51);
     repo.write(
@@ -172,7 +172,12 @@ fn generic_assignments_are_found_with_low_confidence() {
             ("generic-secret", "settings.yml", 3, 12),
         ])
     );
-    assert!(findings.iter().all(|f| f["confidence"] == "low"));
+    // A password in a credential context is medium; a random value there is high.
+    let grades: Vec<&str> = findings
+        .iter()
+        .map(|f| f["confidence"].as_str().unwrap())
+        .collect();
+    assert_eq!(grades, ["medium", "high"]);
 }
 
 #[test]

@@ -4,6 +4,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::Regex;
 
 use crate::error::Error;
+use crate::rules::Confidence;
 
 #[derive(Debug, Default)]
 pub struct Allowlist {
@@ -19,6 +20,8 @@ pub struct Allowlist {
     pub foreign_markers: bool,
     /// `[allow.rule.<id>]`, by rule id.
     pub per_rule: std::collections::HashMap<String, Allowlist>,
+    /// Findings graded below it are counted, not reported (`--confidence`).
+    pub min_confidence: Confidence,
 }
 
 impl Allowlist {

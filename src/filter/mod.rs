@@ -2,6 +2,8 @@
 //! line and the chunk's path; they never re-run rule regexes over whole files.
 
 pub mod allowlist;
+pub mod context;
+pub mod paths;
 pub mod placeholder;
 
 use std::ops::Range;
@@ -25,18 +27,21 @@ pub enum Reason {
     Placeholder,
     /// A generic match whose value is code (a variable, a call, an env lookup), not a literal.
     Reference,
-    /// A generic match in a test or documentation file, where such values are fixtures and
-    /// examples (provider formats are still reported there); a sensitive file in a test suite.
+    /// A generic match in a test file, where such values are fixtures (provider formats are
+    /// still reported there); a sensitive file in a test suite. Documentation is not skipped:
+    /// weak values there are graded `low` instead.
     TestOrDocs,
     /// A generic match in generated or third-party content: a lockfile, a source map, a
     /// minified bundle, a vendored directory (provider formats are still reported there).
     Generated,
     /// A history finding attributed to a commit of `[allow] commits`.
     AllowCommit,
+    /// A finding graded below `--confidence` (a weak password in free text, by default).
+    LowConfidence,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 10] = [
         Reason::AllowPath,
         Reason::AllowRegex,
         Reason::Inline,
@@ -46,6 +51,7 @@ impl Reason {
         Reason::TestOrDocs,
         Reason::Generated,
         Reason::AllowCommit,
+        Reason::LowConfidence,
     ];
 
     /// How the summary names it.
@@ -60,6 +66,7 @@ impl Reason {
             Reason::TestOrDocs => "test or docs file",
             Reason::Generated => "lockfile, bundle or vendored file",
             Reason::AllowCommit => "allowlisted commit",
+            Reason::LowConfidence => "below --confidence",
         }
     }
 }
@@ -106,9 +113,16 @@ pub const FOREIGN_MARKERS: [&[u8]; 4] = [
 const LINE_CONTEXT: usize = 1024;
 
 /// The byte range of the line(s) holding `span`, at most `LINE_CONTEXT` bytes on each side.
+/// Line breaks a match begins with (a rule's leading boundary) are not part of it: the line of
+/// `\nPASSWORD=...` is the one of `PASSWORD`, not the comment above it.
 pub fn lines_of(text: &[u8], span: &Range<usize>) -> Range<usize> {
-    let lo = span.start.saturating_sub(LINE_CONTEXT);
-    let start = memchr::memrchr(b'\n', &text[lo..span.start]).map_or(lo, |i| lo + i + 1);
+    let breaks = text[span.clone()]
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .count();
+    let first = span.start + breaks;
+    let lo = first.saturating_sub(LINE_CONTEXT);
+    let start = memchr::memrchr(b'\n', &text[lo..first]).map_or(lo, |i| lo + i + 1);
     let hi = (span.end + LINE_CONTEXT).min(text.len());
     let end = memchr::memchr(b'\n', &text[span.end..hi]).map_or(hi, |i| span.end + i);
     start..end
@@ -146,7 +160,7 @@ pub fn check(
         // suite such files are fixtures on purpose (TLS test keys, sample .env files); key
         // material inside them is still reported by the content rules.
         return path
-            .is_some_and(placeholder::is_test_path)
+            .is_some_and(paths::is_test_path)
             .then_some(Reason::TestOrDocs);
     }
     if allow.value_allowed(value) {
@@ -163,5 +177,23 @@ pub fn check(
             return Some(Reason::Stopword);
         }
     }
-    placeholder::check(rule, value, text, cand, path)
+    let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
+    if placeholder::is_placeholder(&lower, value)
+        || context::default_credentials(text, cand, value, &lower)
+    {
+        return Some(Reason::Placeholder);
+    }
+    if !rule.generic {
+        return None;
+    }
+    // Generic matches in tests are fixtures; provider formats are reported everywhere.
+    if let Some(p) = path {
+        if paths::is_test_path(p) {
+            return Some(Reason::TestOrDocs);
+        }
+        if paths::is_generated_path(p) {
+            return Some(Reason::Generated);
+        }
+    }
+    context::check(rule, value, &lower, text, cand, path)
 }

@@ -1,23 +1,24 @@
-//! Built-in suppression of values that are not credentials: placeholders, template expressions,
-//! documented example keys, masked values, and (for generic rules) code references and names
-//! that hold ids, hashes or paths rather than secrets.
-
-use std::ops::Not;
-
-use super::Reason;
-use crate::matcher::Candidate;
-use crate::rules::{Confidence, Rule};
+//! Values that are never credentials, whatever their context: placeholders, template
+//! expressions, documented example keys, masked values, sequences, and the shapes of names,
+//! format strings and file names that generic rules take for values.
 
 /// Whole values that are never a real secret.
 const EXACT: &[&str] = &[
     "password",
     "passwd",
+    "pass",
     "secret",
     "token",
     "apikey",
     "api_key",
     "changeme",
     "changeit",
+    // SQL keywords where a password would be: `IDENTIFIED BY VALUES '...'`, `BY RANDOM
+    // PASSWORD`, `IDENTIFIED EXTERNALLY`.
+    "values",
+    "random",
+    "externally",
+    "globally",
     "dummy",
     "test",
     "testing",
@@ -71,6 +72,10 @@ const EXACT: &[&str] = &[
     "integer",
     "self",
     "this",
+    "yes",
+    "no",
+    "on",
+    "off",
     "params",
     "args",
     "kwargs",
@@ -85,6 +90,20 @@ const DOCUMENTED_KEYS: &[&str] = &[
     "tyooqo0ph9nhnwynmnkyxd2jx",
     // Twilio docs' placeholder account SID body.
     "ac00000000000000000000000000000000",
+    // The signature of jwt.io's sample token (HS256, secret `your-256-bit-secret`).
+    "sflkxwrjsmekkf2qt4fwpmejf36pok6yjv_adqssw5c",
+    // RFC 7617's basic-auth example, `Aladdin:open sesame`, in base64 and in clear.
+    "qwxhzgrpbjpvcgvuihnlc2ftzq",
+    "open sesame",
+    // The SQL Server container docs' sample SA passwords.
+    "yourstrong(!)password",
+    "yourstrong@passw0rd",
+];
+
+/// Words that, alone or after `my`/`your`/`the`/`some`/`super`, make a value a placeholder
+/// (`mysecret`, `yourpassword`, `supersecret`).
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "password", "passwd", "pass", "secret", "token", "apikey", "key", "pw", "pwd",
 ];
 
 /// Substrings (lower-cased comparison) that mark a template, a placeholder or a masked value.
@@ -119,254 +138,6 @@ const MARKERS: &[&str] = &[
     "unique phrase",
 ];
 
-/// Prefixes of values that are code, not literals: variable and environment lookups.
-const REFERENCES: &[&str] = &[
-    "$",
-    "\\$",
-    "%",
-    "process.env",
-    "os.environ",
-    "os.getenv",
-    "getenv(",
-    "env(",
-    "env[",
-    "env.",
-    "system.getenv",
-    "environment.",
-    "config.",
-    "settings.",
-    "self.",
-    "this.",
-    "secrets.",
-    "vault:",
-    "ref+",
-    "!ref",
-    "!sub",
-    "!getatt",
-    "arn:",
-    "params.",
-    "args.",
-    "options.",
-    "request.",
-    "req.",
-    "props.",
-    "input.",
-];
-
-/// Name endings of generic assignments whose values are not secrets.
-const NON_SECRET_NAME_SUFFIXES: &[&str] = &[
-    "id",
-    "_ids",
-    "hash",
-    "hashed",
-    "digest",
-    "checksum",
-    "sha",
-    "sha1",
-    "sha256",
-    "md5",
-    "fingerprint",
-    "integrity",
-    "file",
-    "path",
-    "dir",
-    "url",
-    "uri",
-    "endpoint",
-    "host",
-    "field",
-    "label",
-    "type",
-    "name",
-    "names",
-    "policy",
-    "regex",
-    "pattern",
-    "prompt",
-    "expiry",
-    "expires",
-    "expiration",
-    "ttl",
-    "timeout",
-    "length",
-    "len",
-    "size",
-    "count",
-    "min",
-    "max",
-    "enabled",
-    "required",
-    "reset",
-    "confirm",
-    "confirmation",
-    "hint",
-    "header",
-    "format",
-    "version",
-    "mode",
-    "method",
-    "strength",
-    "rules",
-    "class",
-    "key_id",
-    "keyid",
-    "index",
-    "prefix",
-    "suffix",
-    "placeholder",
-    "example",
-    "description",
-    "title",
-    "message",
-    "msg",
-    "error",
-    "errors",
-    "char",
-    "chars",
-    "algorithm",
-    "algo",
-    "cost",
-    "rounds",
-    "iterations",
-    "pub",
-    "public",
-    "public_key",
-    "publickey",
-    "env",
-    "var",
-    "variable",
-    "ref",
-    "arn",
-];
-
-/// Name starts of generic assignments whose values are not secrets.
-const NON_SECRET_NAME_PREFIXES: &[&str] = &[
-    "public",
-    "pub_",
-    "publishable",
-    "primary_key",
-    "foreign",
-    "sort_",
-    "cache_",
-    "partition",
-    "idempotency",
-    "csrf",
-    "xsrf",
-    "hashed",
-    "is_",
-    "has_",
-    "use_",
-    "show_",
-    "enable",
-    "disable",
-    "no_",
-    "allow",
-    "min_",
-    "max_",
-    "num_",
-    "last_",
-    "next_",
-    "reset_",
-    "forgot",
-    "new_",
-    "old_",
-    "confirm",
-    "validate",
-    "check",
-    "verify",
-    "get",
-    "set",
-    "fetch",
-    "load",
-    "read",
-    "write",
-    "update",
-    "create",
-    "delete",
-    "generate",
-];
-
-/// Source-code extensions: there an unquoted value after `name =` is a variable, not a literal.
-const CODE_EXTENSIONS: &[&str] = &[
-    "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "java", "go", "rb", "php", "cs", "c", "cc",
-    "cpp", "h", "hpp", "rs", "kt", "kts", "swift", "scala", "m", "mm", "dart", "lua", "pl",
-    "groovy", "vue", "svelte", "ex", "exs", "erl", "clj", "fs", "vb", "r", "jl", "zig", "nim",
-];
-
-pub fn check(
-    rule: &Rule,
-    value: &[u8],
-    text: &[u8],
-    cand: &Candidate,
-    path: Option<&str>,
-) -> Option<Reason> {
-    let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
-    if is_placeholder(&lower, value) {
-        return Some(Reason::Placeholder);
-    }
-    if let (true, Some(p)) = (rule.generic, path) {
-        // Generic matches in tests are fixtures; weak (non-random) ones in docs are examples.
-        // Provider formats are reported everywhere.
-        if is_test_path(p) || (rule.random.not() && is_docs_path(p)) {
-            return Some(Reason::TestOrDocs);
-        }
-        if is_generated_path(p) {
-            return Some(Reason::Generated);
-        }
-    }
-    // Context heuristics for the low-confidence assignment detectors only; format-specific
-    // generic rules (credential URLs, .netrc, .npmrc) carry medium confidence.
-    if rule.generic && rule.confidence == Confidence::Low {
-        if REFERENCES.iter().any(|r| lower.starts_with(r))
-            || looks_like_code(value)
-            || looks_like_path(&lower)
-        {
-            return Some(Reason::Reference);
-        }
-        if is_uuid(value)
-            || has_format_directive(&lower)
-            || has_inner_equals(value)
-            || is_constant_name(value)
-            || has_file_extension(&lower)
-        {
-            return Some(Reason::Placeholder);
-        }
-
-        let before = cand.secret.start.checked_sub(1).map(|i| text[i]);
-        let after = text.get(cand.secret.end).copied();
-        match before {
-            // A quoted value must end at its closing quote: otherwise it is prose with spaces.
-            Some(q @ (b'"' | b'\'' | b'`')) => {
-                if after != Some(q) {
-                    return Some(Reason::Placeholder);
-                }
-            }
-            // Unquoted and followed by a call or an index: code.
-            _ if matches!(after, Some(b'(' | b'[')) => return Some(Reason::Reference),
-            // Unquoted in source code: a variable or an expression.
-            _ => {
-                let ext = path
-                    .and_then(|p| p.rsplit_once('.'))
-                    .map(|(_, e)| e.to_ascii_lowercase());
-                if ext.is_some_and(|e| CODE_EXTENSIONS.contains(&e.as_str())) {
-                    return Some(Reason::Reference);
-                }
-            }
-        }
-        if string_literals_not_assignment(text, cand) {
-            return Some(Reason::Reference);
-        }
-        let name = assigned_name(&text[cand.span.start..cand.secret.start]);
-        // The line up to the value: `public key: ...`, `publishable_key = ...`.
-        let line_start = super::lines_of(text, &cand.span).start;
-        let before = text[line_start..cand.secret.start].to_ascii_lowercase();
-        if name_is_not_secret(&name) || memchr::memmem::find(&before, b"public").is_some() {
-            return Some(Reason::Placeholder);
-        }
-    }
-    None
-}
-
 /// Placeholder test shared by every rule; `lower` is `value` lower-cased.
 pub fn is_placeholder(lower: &str, value: &[u8]) -> bool {
     if value.windows(7).any(|w| w == b"EXAMPLE") {
@@ -384,10 +155,26 @@ pub fn is_placeholder(lower: &str, value: &[u8]) -> bool {
     if value.windows(4).any(|w| w == b"xxxx" || w == b"XXXX") {
         return true;
     }
+    // Deployment-time token replacement: `__DbPassword__` (Azure DevOps, Octopus).
+    if lower.len() > 4 && lower.starts_with("__") && lower.ends_with("__") {
+        return true;
+    }
     if DOCUMENTED_KEYS.iter().any(|k| lower.contains(k)) {
         return true;
     }
+    // xkcd 936's passphrase, the example of a thousand password tutorials, in any spelling.
+    let letters: String = lower.chars().filter(char::is_ascii_alphabetic).collect();
+    if letters.contains("correcthorsebattery") {
+        return true;
+    }
     if EXACT.contains(&lower) || MARKERS.iter().any(|m| lower.contains(m)) || is_template(lower) {
+        return true;
+    }
+    if ["my", "your", "the", "some", "super", "top"]
+        .iter()
+        .filter_map(|p| lower.strip_prefix(p))
+        .any(|rest| PLACEHOLDER_WORDS.contains(&rest.trim_start_matches(['_', '-'])))
+    {
         return true;
     }
     if lower.starts_with('<') && lower.ends_with('>') {
@@ -408,6 +195,35 @@ pub fn is_placeholder(lower: &str, value: &[u8]) -> bool {
     lower.contains("0123456789") || lower.contains("123456789") || lower.contains("abcdefghij")
 }
 
+/// The stock passwords of tutorials and documentation written in leetspeak or with a number or
+/// symbol tacked on (`P@ssw0rd`, `Passw0rd!`, `Secret123!`, `L3tm31n`): weak examples, not
+/// reported at the default confidence.
+pub fn leet_placeholder(value: &[u8]) -> bool {
+    const STOCK: &[&str] = &[
+        "password", "passwort", "secret", "changeme", "letmein", "welcome", "qwerty", "example",
+    ];
+    let core = value
+        .iter()
+        .rposition(|b| b.is_ascii_alphabetic() || matches!(b, b'@' | b'$'))
+        .map_or(&value[..0], |i| &value[..=i]);
+    if core.len() < 5 {
+        return false;
+    }
+    let plain: String = core
+        .iter()
+        .map(|&b| match b.to_ascii_lowercase() {
+            b'0' => 'o',
+            b'1' | b'!' => 'i',
+            b'3' => 'e',
+            b'4' | b'@' => 'a',
+            b'5' | b'$' => 's',
+            b'7' => 't',
+            c => c as char,
+        })
+        .collect();
+    STOCK.contains(&plain.as_str()) || (plain == "passw" || plain == "l3tmein")
+}
+
 /// Template and interpolation expressions: `${X}`, `{{ x }}`, `#{x}`, `$(cmd)`, `<%= x %>`.
 /// The closing delimiter must follow, so random keys that happen to contain `#{` stay.
 fn is_template(lower: &str) -> bool {
@@ -426,7 +242,7 @@ fn is_template(lower: &str) -> bool {
 }
 
 /// `SSH_AUTH_PASS`: the name of a constant or variable, not its value.
-fn is_constant_name(value: &[u8]) -> bool {
+pub(super) fn is_constant_name(value: &[u8]) -> bool {
     value.contains(&b'_')
         && value[0].is_ascii_uppercase()
         && value
@@ -435,7 +251,7 @@ fn is_constant_name(value: &[u8]) -> bool {
 }
 
 /// `askpass.sh`, `secrets.json`: a file name.
-fn has_file_extension(lower: &str) -> bool {
+pub(super) fn has_file_extension(lower: &str) -> bool {
     const EXT: &[&str] = &[
         ".sh", ".py", ".js", ".ts", ".rb", ".json", ".yml", ".yaml", ".toml", ".txt", ".pem",
         ".key", ".crt", ".cfg", ".conf", ".ini", ".xml", ".html", ".php", ".exe", ".so", ".dll",
@@ -443,244 +259,26 @@ fn has_file_extension(lower: &str) -> bool {
     EXT.iter().any(|e| lower.ends_with(e))
 }
 
-/// `%s`, `%d`, `{0}`: a format string, not a value.
-fn has_format_directive(lower: &str) -> bool {
+/// `%s`, `%d`, `{0}`: a format string, not a value (case-sensitive: `%D` is no directive).
+pub(super) fn has_format_directive(value: &str) -> bool {
     ["%s", "%d", "%(", "{0}", "{}"]
         .iter()
-        .any(|m| lower.contains(m))
+        .any(|m| value.contains(m))
 }
 
 /// `NAME=value` inside the value: an assignment, not a secret (base64 padding only ends a value).
-fn has_inner_equals(value: &[u8]) -> bool {
+pub(super) fn has_inner_equals(value: &[u8]) -> bool {
     let trimmed = value.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
     value[..trimmed].contains(&b'=')
 }
 
-/// Lockfiles, source maps, minified bundles and vendored directories: generated or
-/// third-party content, full of hashes and random-looking ids that are not secrets.
-pub fn is_generated_path(path: &str) -> bool {
-    const LOCKFILES: &[&str] = &[
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "bun.lock",
-        "Cargo.lock",
-        "poetry.lock",
-        "Pipfile.lock",
-        "uv.lock",
-        "go.sum",
-        "composer.lock",
-        "Gemfile.lock",
-        "packages.lock.json",
-        "flake.lock",
-        "mix.lock",
-        "pubspec.lock",
-        "Podfile.lock",
-    ];
-    const VENDORED: &[&str] = &["vendor", "node_modules", "third_party", "bower_components"];
-    let mut parts = path.rsplit('/');
-    let name = parts.next().unwrap_or(path);
-    LOCKFILES.contains(&name)
-        || name.ends_with(".map")
-        || name.ends_with(".min.js")
-        || name.ends_with(".min.css")
-        || parts.any(|dir| VENDORED.contains(&dir))
-}
-
-/// Directory and file names of test suites and fixtures.
-pub fn is_test_path(path: &str) -> bool {
-    const DIRS: &[&str] = &[
-        "t",
-        "test",
-        "tests",
-        "testing",
-        "spec",
-        "specs",
-        "__tests__",
-        "__mocks__",
-        "mocks",
-        "testdata",
-        "test-data",
-        "test_data",
-        "fixtures",
-        "__fixtures__",
-        "testfixtures",
-        "example",
-        "examples",
-        "sample",
-        "samples",
-        "e2e",
-        "cypress",
-    ];
-    let lower = path.to_ascii_lowercase();
-    let mut parts = lower.split('/').peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            let stem = part.split('.').next().unwrap_or(part);
-            // `FooTest.java`, `FooTests.cs`: the capital T tells it from `latest`.
-            let original = &path[path.len() - part.len()..];
-            let camel = original.split('.').next().unwrap_or(original);
-            return stem.starts_with("test_")
-                || stem.ends_with("_test")
-                || stem.ends_with("_tests")
-                || stem.ends_with("_spec")
-                || camel.ends_with("Test")
-                || camel.ends_with("Tests")
-                || part.contains(".test.")
-                || part.contains(".spec.")
-                || stem == "test"
-                || stem == "conftest";
-        }
-        if DIRS.contains(&part) {
-            return true;
-        }
-    }
-    false
-}
-
-/// Prose documentation, where a `password: ...` is an example.
-fn is_docs_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [
-        ".md",
-        ".markdown",
-        ".adoc",
-        ".asciidoc",
-        ".rst",
-        ".txt",
-        ".html",
-        ".htm",
-        ".1",
-        ".3",
-        ".po",
-    ]
-    .iter()
-    .any(|e| lower.ends_with(e))
-        || lower
-            .split('/')
-            .any(|p| p == "docs" || p == "doc" || p == "documentation")
-}
-
 /// `8-4-4-4-12` hex: an identifier, not a secret, when found by a generic rule.
-fn is_uuid(v: &[u8]) -> bool {
+pub(super) fn is_uuid(v: &[u8]) -> bool {
     v.len() == 36
         && v.iter().enumerate().all(|(i, b)| match i {
             8 | 13 | 18 | 23 => *b == b'-',
             _ => b.is_ascii_hexdigit(),
         })
-}
-
-/// File system paths and URLs are locations, not secrets.
-fn looks_like_path(lower: &str) -> bool {
-    lower.starts_with('/')
-        || lower.starts_with("~/")
-        || lower.starts_with("./")
-        || lower.starts_with("../")
-        || lower.contains("://")
-        || (lower.contains('@')
-            && lower.contains('.')
-            && !lower.contains(':')
-            && lower.len() < 64
-            && lower.split('@').nth(1).is_some_and(|d| {
-                d.contains('.')
-                    && d.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-            }))
-}
-
-/// A generic value that is code rather than a literal: a call, an index or a member access on an
-/// identifier (`get_secret()`, `cfg["token"]`).
-fn looks_like_code(value: &[u8]) -> bool {
-    let s = value;
-    let ident = s
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'.')
-        .count();
-    ident > 0 && ident < s.len() && matches!(s[ident], b'(' | b'[')
-}
-
-/// The identifier being assigned, lower-cased, from the text between the match start and the
-/// value (`export AWS_SECRET="` → `aws_secret`, `<Pass encoding="x">` → `pass`).
-/// Two string literals side by side that are not a name and its value: a list of strings
-/// (`{"password", "api-key", "token"}`), sibling names (`'git-gui--askpass',
-/// 'git-gui--askyesno'`), a phrase rather than a key (`'struct passwd', 'pw_gecos'`), or the
-/// branches of a conditional (`ssl ? "encrypted" : "cleartext"`).
-fn string_literals_not_assignment(text: &[u8], cand: &Candidate) -> bool {
-    let Some(&q) = cand.secret.start.checked_sub(1).and_then(|i| text.get(i)) else {
-        return false;
-    };
-    if !matches!(q, b'"' | b'\'') {
-        return false;
-    }
-    let line = super::lines_of(text, &cand.span);
-    let skip_ws = |s: &[u8]| -> usize { s.iter().take_while(|b| b.is_ascii_whitespace()).count() };
-    // Up to the value's opening quote: `...name<quote><ws><sep><ws>`.
-    let head = &text[line.start..cand.secret.start - 1];
-    let head = head.trim_ascii_end();
-    let Some((&sep, head)) = head.split_last() else {
-        return false;
-    };
-    if !matches!(sep, b',' | b':') {
-        return false;
-    }
-    let head = head.trim_ascii_end();
-    let Some((&nq, head)) = head.split_last() else {
-        return false;
-    };
-    if !matches!(nq, b'"' | b'\'') {
-        return false;
-    }
-    let Some(open) = memchr::memrchr(nq, head) else {
-        return false;
-    };
-    let name = &head[open + 1..];
-    let before = head[..open].trim_ascii_end();
-    if sep == b':' {
-        return before.ends_with(b"?");
-    }
-    // The list may go on on the next line.
-    let rest = text
-        .get(cand.secret.end + 1..text.len().min(line.end + 256))
-        .unwrap_or_default();
-    let rest = &rest[skip_ws(rest)..];
-    let list = rest.first() == Some(&b',') && {
-        let next = &rest[1..];
-        matches!(next.get(skip_ws(next)), Some(b'"' | b'\''))
-    };
-    // Sibling names share a stem: `'git-gui--askpass', 'git-gui--askyesno'`.
-    let value = &text[cand.secret.clone()];
-    let shared = name.iter().zip(value).take_while(|(a, b)| a == b).count();
-    list || shared >= 4 || name.iter().any(u8::is_ascii_whitespace)
-}
-
-fn assigned_name(context: &[u8]) -> String {
-    let ctx = String::from_utf8_lossy(context).to_ascii_lowercase();
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
-    let name = match ctx.trim_start().strip_prefix('<') {
-        // An XML element: its tag name.
-        Some(rest) => rest.split(|c: char| !is_ident(c)).next().unwrap_or(""),
-        None => {
-            let head = ctx.trim_end_matches(|c: char| !is_ident(c));
-            let start = head
-                .char_indices()
-                .rfind(|&(_, c)| !is_ident(c))
-                .map_or(0, |(i, c)| i + c.len_utf8());
-            &head[start..]
-        }
-    };
-    name.replace(['-', '.'], "_")
-}
-
-fn name_is_not_secret(name: &str) -> bool {
-    NON_SECRET_NAME_SUFFIXES.iter().any(|s| {
-        name.ends_with(s)
-            && (name.len() == s.len() || {
-                let cut = name.len() - s.len();
-                // whole word at the end: `key_id`, `tokenhash`, `passwordHash`
-                name.as_bytes()[cut - 1] == b'_' || s.len() >= 4
-            })
-    }) || NON_SECRET_NAME_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
 #[cfg(test)]
@@ -695,6 +293,8 @@ mod tests {
     fn placeholders_are_suppressed() {
         for v in [
             "changeme",
+            "correct-horse-battery-staple",
+            "CorrectHorseBattery",
             "<your-key>",
             "${API_KEY}",
             "{{ token }}",
@@ -716,6 +316,11 @@ mod tests {
             "test123",
             "Test1234",
             "demo",
+            "mysecret",
+            "yourpassword",
+            "supersecret",
+            "yes",
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
         ] {
             assert!(ph(v), "{v} should be a placeholder");
         }
@@ -741,61 +346,25 @@ mod tests {
     }
 
     #[test]
-    fn names_after_multibyte_text() {
-        assert_eq!(
-            assigned_name("é\u{a0}db_password = \"".as_bytes()),
-            "db_password"
-        );
-        assert_eq!(assigned_name("ü".as_bytes()), "");
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(assigned_name(b"export AWS_SECRET=\""), "aws_secret");
-        assert_eq!(assigned_name(b"\"client-secret\": \""), "client_secret");
-        assert!(name_is_not_secret("secret_key_id"));
-        assert!(name_is_not_secret("password_hash"));
-        assert!(name_is_not_secret("passwordhash"));
-        assert!(name_is_not_secret("public_token"));
-        assert!(name_is_not_secret("token_url"));
-        assert!(!name_is_not_secret("secret_key"));
-        assert!(!name_is_not_secret("db_password"));
-        assert!(!name_is_not_secret("api_key"));
-        assert!(!name_is_not_secret("apikey"));
-    }
-
-    #[test]
-    fn test_and_docs_paths() {
-        for p in [
-            "t/t0300.sh",
-            "tests/data/x",
-            "src/__tests__/a.js",
-            "pkg/foo_test.go",
-            "test_app.py",
-            "a/b.spec.ts",
-            "spec/models/user_spec.rb",
-            "FooTest.java",
+    fn leet_stock_passwords() {
+        for v in [
+            "P@ssw0rd",
+            "Passw0rd!",
+            "Secret123!",
+            "p4ssword",
+            "Welcome1",
+            "L3tm31n!",
         ] {
-            assert!(is_test_path(p), "{p}");
+            assert!(leet_placeholder(v.as_bytes()), "{v}");
         }
-        for p in [
-            "src/main.rs",
-            "contest/entry.py",
-            "latest/config.yml",
-            ".env",
-            "testament.txt",
-            "latest.txt",
+        for v in [
+            "Tr0ub4dor&3",
+            "hunter22",
+            "Xk9#mP2q",
+            "passport",
+            "secretary1",
         ] {
-            assert!(!is_test_path(p), "{p}");
+            assert!(!leet_placeholder(v.as_bytes()), "{v}");
         }
-        assert!(is_docs_path("docs/setup.md") && is_docs_path("README.rst"));
-        assert!(!is_docs_path("src/settings.py"));
-    }
-
-    #[test]
-    fn code_values() {
-        assert!(looks_like_code(b"get_secret()"));
-        assert!(looks_like_code(b"cfg[\"token\"]"));
-        assert!(!looks_like_code(b"hunter22"));
     }
 }

@@ -15,16 +15,25 @@ pub struct PatternFile {
     pub rules: Vec<RuleSpec>,
 }
 
+/// `[provider]`. A provider is defined once, in the file named after it (`openai.toml`); a
+/// provider with many rules may continue in files named `<id>-<part>.toml` (`generic-sql.toml`)
+/// whose `[provider]` holds only the `id`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSpec {
-    /// Lower-case id, equal to the file stem (`openai` for `openai.toml`).
+    /// Lower-case id, equal to the file stem (`openai` for `openai.toml`), or its first part for
+    /// a continuation file.
     pub id: String,
-    /// Display name (`OpenAI`).
-    pub name: String,
-    /// The environment variable the credential should live in instead of the code.
-    pub env_var: String,
-    pub rotation: RotationSpec,
+    /// Display name (`OpenAI`). Required where the provider is defined.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The environment variable the credential should live in instead of the code. Required
+    /// where the provider is defined.
+    #[serde(default)]
+    pub env_var: Option<String>,
+    /// Required where the provider is defined.
+    #[serde(default)]
+    pub rotation: Option<RotationSpec>,
 }
 
 /// What to do once a credential of this provider leaked. Rendered by `report::rotation`; the
@@ -127,7 +136,9 @@ pub struct RuleSpec {
     #[serde(default)]
     pub keywords: Vec<String>,
     /// `regex` crate syntax. A named group `secret` marks the credential; without it the whole
-    /// match is the credential. For a path rule it is optional: a condition on the file's
+    /// match is the credential. Alternatives that each hold the value use `secret2`,
+    /// `secret3`, ... (a name can occur once in a regex): the first that took part is the
+    /// credential. For a path rule it is optional: a condition on the file's
     /// content (see `paths`).
     #[serde(default)]
     pub regex: String,
@@ -151,9 +162,19 @@ pub struct RuleSpec {
     /// a valid checksum makes the finding `high` confidence.
     #[serde(default)]
     pub checksum: Option<String>,
-    /// `high`, `medium` (default for provider rules) or `low` (generic rules).
+    /// `high`, `medium` (the default) or `low`. Generic rules are graded per finding instead
+    /// (see `context`): `high` when the value is random, `low` for a weak value in free text.
     #[serde(default)]
     pub confidence: Option<String>,
+    /// Generic rules only: what makes the match a credential, which decides how its value is
+    /// judged. `assignment`: a secret-like name bound to a value (`db_password = "..."`); the
+    /// name and the value's quoting are judged too (an unquoted value in source code is a
+    /// variable). `syntax` (the default): the syntax around the value (SQL `IDENTIFIED BY`, a
+    /// command-line flag, a connection string, a header, a credential file). `loose`: weaker
+    /// evidence, free text (`pw: ...` in a note) or a call with two string arguments, where the
+    /// value must look like a real password to be reported at the default confidence.
+    #[serde(default)]
+    pub context: Option<String>,
     /// The match may span lines (PEM blocks): the regex sees up to 64 KiB after the keyword
     /// instead of the keyword's line.
     #[serde(default)]

@@ -23,20 +23,25 @@ mod builtin {
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 const REGEX_DFA_SIZE_LIMIT: usize = 2 << 20;
 
-/// How sure we are that a finding is a live credential.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+/// How sure we are that a finding is a live credential. Findings below the reporting threshold
+/// (`--confidence`, default `medium`) are counted but not shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
-    /// Generic detector: a secret-like name with a random-looking value.
+    /// A weak or word-like value in free text (`pw: swordfish` in a note); hidden by default.
     Low,
-    /// A provider's documented format.
+    /// A provider's documented format, or a value in a credential context (an assignment to a
+    /// secret-like name, SQL `IDENTIFIED BY`, a command-line password flag, a connection
+    /// string).
+    #[default]
     Medium,
-    /// A provider's format whose offline checksum is valid.
+    /// A provider's format whose offline checksum is valid, or a credential context whose value
+    /// is also random.
     High,
 }
 
 impl Confidence {
-    fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Option<Self> {
         match s {
             "low" => Some(Self::Low),
             "medium" => Some(Self::Medium),
@@ -50,6 +55,32 @@ impl Confidence {
             Self::Low => "low",
             Self::Medium => "medium",
             Self::High => "high",
+        }
+    }
+}
+
+/// What makes a generic rule's match a credential (`context` in the pattern schema); it decides
+/// how the value is judged and graded. Ordered from the weakest evidence to the strongest, the
+/// order in which overlapping generic matches lose to each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Context {
+    /// Loose evidence: free text (`pw: ...` in a note) or a call with two string arguments;
+    /// only values that look like real passwords reach the default confidence.
+    Loose,
+    /// A secret-like name bound to a value: the name and the value's quoting are judged too.
+    Assignment,
+    /// The syntax around the value: SQL, a command-line flag, a connection string, a header, a
+    /// credential file.
+    Syntax,
+}
+
+impl Context {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "assignment" => Some(Self::Assignment),
+            "syntax" => Some(Self::Syntax),
+            "loose" => Some(Self::Loose),
+            _ => None,
         }
     }
 }
@@ -78,6 +109,8 @@ pub struct Rule {
     pub multiline: bool,
     /// Generic (context + randomness) rules lose to provider rules on overlap.
     pub generic: bool,
+    /// Generic rules: what makes a match a credential (provider rules: `Syntax`).
+    pub context: Context,
     /// Path rules (sensitive files): which paths they apply to. They never enter the keyword
     /// prefilter; `Matcher::scan_path` runs them.
     pub paths: Option<PathRule>,
@@ -189,10 +222,13 @@ fn custom_rotation() -> RotationSpec {
 }
 
 impl RuleSet {
-    /// The embedded rules.
+    /// The embedded rules. A provider's own file (`generic.toml`) loads before its
+    /// continuations (`generic-sql.toml`).
     pub fn builtin() -> Result<Self, Error> {
         let mut set = RuleSet::default();
-        for (name, text) in builtin::BUILTIN {
+        let mut files: Vec<&(&str, &str)> = builtin::BUILTIN.iter().collect();
+        files.sort_by_key(|(name, _)| (name.contains('-'), *name));
+        for (name, text) in files {
             set.add_file(name, text, false)?;
         }
         Ok(set)
@@ -210,19 +246,39 @@ impl RuleSet {
             origin: origin.to_string(),
             message: e.to_string(),
         })?;
-        let provider = match self.providers.iter().position(|p| p.id == file.provider.id) {
+        let spec = file.provider;
+        let err = |message: &str| Error::Pattern {
+            origin: origin.to_string(),
+            message: format!("provider {:?}: {message}", spec.id),
+        };
+        let defines = spec.name.is_some() || spec.env_var.is_some() || spec.rotation.is_some();
+        let provider = match self.providers.iter().position(|p| p.id == spec.id) {
+            Some(_) if defines => {
+                return Err(err(
+                    "is defined twice (a continuation file names only the `id`)",
+                ))
+            }
             Some(i) => i,
             None => {
+                let (Some(name), Some(env_var), Some(rotation)) = (
+                    spec.name.clone(),
+                    spec.env_var.clone(),
+                    spec.rotation.clone(),
+                ) else {
+                    return Err(err(
+                        "needs `name`, `env_var` and `[provider.rotation]` where it is first defined",
+                    ));
+                };
                 self.providers.push(Provider {
-                    id: file.provider.id.clone(),
-                    name: file.provider.name.clone(),
-                    env_var: file.provider.env_var.clone(),
-                    rotation: file.provider.rotation.clone(),
+                    id: spec.id.clone(),
+                    name,
+                    env_var,
+                    rotation,
                 });
                 self.providers.len() - 1
             }
         };
-        let generic = file.provider.id == "generic";
+        let generic = spec.id == "generic";
         for spec in file.rules {
             let rule = self.make_rule(origin, provider, generic, spec, eager)?;
             self.rules.push(rule);
@@ -292,10 +348,20 @@ impl RuleSet {
             )));
         }
         let confidence = match spec.confidence.as_deref() {
-            None if generic => Confidence::Low,
             None => Confidence::Medium,
             Some(s) => Confidence::parse(s)
                 .ok_or_else(|| err(format!("confidence {s:?} is not one of low, medium, high")))?,
+        };
+        let context = match spec.context.as_deref() {
+            None => Context::Syntax,
+            Some(_) if !generic => {
+                return Err(err("`context` applies to generic rules only".into()));
+            }
+            Some(s) => Context::parse(s).ok_or_else(|| {
+                err(format!(
+                    "context {s:?} is not one of assignment, syntax, loose"
+                ))
+            })?,
         };
         let checksum = spec
             .checksum
@@ -326,6 +392,7 @@ impl RuleSet {
             confidence,
             multiline: spec.multiline,
             generic,
+            context,
             paths,
             examples: spec.examples,
             negative_examples: spec.negative_examples,
