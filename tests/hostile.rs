@@ -588,3 +588,42 @@ fn hundred_thousand_files_in_one_commit() {
     assert!(stdout.contains("files/f054321.py:1:6"), "{stdout}");
     assert!(stdout.contains(" in 100000 files ("), "{stdout}");
 }
+
+#[test]
+fn a_large_sql_dump_is_scanned_in_linear_time() {
+    // A mysqldump: extended INSERT lines of about 1 MB, every row a keyword hit for the SQL and
+    // free-text password rules (`password reset ...`), 10 MB in all, then one real statement.
+    let repo = TestRepo::dir();
+    let mut dump = String::from("-- MySQL dump 10.13\n");
+    let mut row = 0u64;
+    for _ in 0..10 {
+        dump.push_str("INSERT INTO `audit` (`id`,`event`,`detail`) VALUES ");
+        for i in 0..12_500 {
+            row += 1;
+            if i > 0 {
+                dump.push(',');
+            }
+            dump.push_str(&format!(
+                "({row},'password reset','password reset requested by user{row} from 10.0.{}.{}')",
+                row % 250,
+                row % 200
+            ));
+        }
+        dump.push_str(";\n");
+    }
+    let pw = fake("", ALNUM, 20, 152);
+    dump.push_str(&format!(
+        "ALTER USER 'reporting'@'%' IDENTIFIED BY '{pw}';\n"
+    ));
+    assert!(dump.len() > 10_000_000, "{}", dump.len());
+    repo.write("backup/dump.sql", &dump);
+    let (findings, code, stderr) = run(
+        repo.cmd().timeout(Duration::from_secs(120)),
+        &["--max-file-size", "64M"],
+    );
+    assert_eq!((code, stderr.as_str()), (1, ""));
+    assert_eq!(
+        summary(&findings),
+        rows(&[("generic-sql-password", "backup/dump.sql", 12, 43)])
+    );
+}
