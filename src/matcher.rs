@@ -307,7 +307,7 @@ impl Matcher {
                 (Some(_), None) => continue,
                 (Some(re), Some(text)) => (re, text),
             };
-            let groups = secret_groups(re);
+            let groups = rule.secret_groups();
             if groups.is_empty() {
                 let first = windows
                     .iter()
@@ -402,7 +402,7 @@ impl Matcher {
     ) {
         let rule = &self.rules.rules[rule_idx];
         let Some(re) = rule.regex() else { return };
-        let groups = secret_groups(re);
+        let groups = rule.secret_groups();
         let hay = &text[..win.end];
         let mut locs = re.capture_locations();
         let mut at = win.start;
@@ -449,21 +449,6 @@ impl Matcher {
             });
         }
     }
-}
-
-/// The indexes of a regex's value groups: `secret`, then `secret2`, `secret3`, ... (one per
-/// alternative that holds the value; the first that took part is the credential).
-pub fn secret_groups(re: &regex::bytes::Regex) -> Vec<usize> {
-    re.capture_names()
-        .enumerate()
-        .filter(|(_, n)| {
-            n.is_some_and(|n| {
-                n.strip_prefix("secret")
-                    .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
-            })
-        })
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// A set of byte ranges (in any order, overlapping or not) that answers "does this range

@@ -83,6 +83,8 @@ const REFERENCES: &[&str] = &[
 
 /// Name endings of generic assignments whose values are not secrets.
 const NON_SECRET_NAME_SUFFIXES: &[&str] = &[
+    // getpass(3), the prompt function (`tool_getpass: fix ...`, a Makefile's `o.getpass:`).
+    "getpass",
     "id",
     "_ids",
     "hash",
@@ -309,16 +311,27 @@ pub fn check(
     if !quoted && matches!(after, Some(b'(' | b'[')) {
         return Some(Reason::Reference);
     }
-    // A weak unquoted value followed by more words is a sentence: `pass: see the manual`.
-    if !quoted
-        && rule.context != Context::Syntax
-        && followed_by_words(text, cand.secret.end)
-        && entropy::weak_password(value)
-    {
+    // A weak unquoted value followed by more words is a sentence: `pass: see the manual`; even
+    // after a syntax when the value is a plain word (`--pass now works for a key file`).
+    let weak = if rule.context == Context::Syntax {
+        value.iter().all(u8::is_ascii_alphabetic)
+    } else {
+        entropy::weak_password(value)
+    };
+    if !quoted && weak && followed_by_words(text, cand.secret.end) {
         return Some(Reason::Placeholder);
     }
     if rule.context == Context::Assignment {
         return check_assignment(rule, value, text, cand, path, quoted);
+    }
+    // Free text in source code is in its comments and strings; elsewhere it is code
+    // (`struct passwd *pw`, `pw = &fallback;`).
+    if rule.context == Context::Loose
+        && path.is_some_and(is_code_path)
+        && !in_comment(text, cand)
+        && !inside_string(text, cand)
+    {
+        return Some(Reason::Reference);
     }
     None
 }
@@ -337,6 +350,9 @@ fn check_assignment(
     // UUIDs under token names are mostly ids; npm's legacy auth tokens are UUIDs.
     if (rule.random && is_uuid(value) && name != "_authtoken") || has_inner_equals(value) {
         return Some(Reason::Placeholder);
+    }
+    if quoted_shell_variable(&text[cand.span.start.saturating_sub(1)..cand.secret.start]) {
+        return Some(Reason::Reference);
     }
     if !quoted {
         // `$pass = value` unquoted: a shell comparison (`test $pass = conv`) or Perl/PHP code.
@@ -480,6 +496,25 @@ fn sigil_before_name(head: &[u8]) -> bool {
     start.is_some_and(|i| matches!(head[i], b'$' | b'@'))
 }
 
+/// `"$pass" = "conv"`: a quoted shell variable on the left of `=` is a `test` comparison (an
+/// assignment never quotes its name).
+fn quoted_shell_variable(head: &[u8]) -> bool {
+    let Some(i) = memchr::memchr(b'$', head) else {
+        return false;
+    };
+    let quote = match i.checked_sub(1).map(|j| head[j]) {
+        Some(q @ (b'"' | b'\'')) => q,
+        _ => return false,
+    };
+    let name = head[i + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    name > 0
+        && head.get(i + 1 + name) == Some(&quote)
+        && head[i + 2 + name..].trim_ascii_start().starts_with(b"=")
+}
+
 /// Local development defaults and demo pairs: the user equals the password (`admin:admin`,
 /// `root:root@127.0.0.1`, `user=guest&pass=guest`, or `username: postgres` on a line just above
 /// `password: postgres`), anonymous FTP, Oracle's `scott/tiger`, or a default password
@@ -573,7 +608,10 @@ fn users_on_line(line: &[u8], at: usize) -> Vec<&[u8]> {
 
 /// File system paths and URLs are locations, not secrets.
 fn looks_like_path(lower: &str) -> bool {
+    // curl's `-F password=@/etc/passwd` and `-d @body.json` read a file.
+    let lower = lower.strip_prefix('@').unwrap_or(lower);
     lower.starts_with('/')
+        || lower.starts_with('\\')
         || lower.starts_with("~/")
         || lower.starts_with("./")
         || lower.starts_with("../")

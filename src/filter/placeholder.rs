@@ -100,8 +100,8 @@ const DOCUMENTED_KEYS: &[&str] = &[
     "yourstrong@passw0rd",
 ];
 
-/// Words that, alone or after `my`/`your`/`the`/`some`/`super`, make a value a placeholder
-/// (`mysecret`, `yourpassword`, `supersecret`).
+/// Words that, alone or after `my`/`your`/`the`/`some`/`super`/`fake`/`sample`, make a value a
+/// placeholder (`mysecret`, `yourpassword`, `supersecret`, `fakepwd`).
 const PLACEHOLDER_WORDS: &[&str] = &[
     "password", "passwd", "pass", "secret", "token", "apikey", "key", "pw", "pwd",
 ];
@@ -170,10 +170,12 @@ pub fn is_placeholder(lower: &str, value: &[u8]) -> bool {
     if EXACT.contains(&lower) || MARKERS.iter().any(|m| lower.contains(m)) || is_template(lower) {
         return true;
     }
-    if ["my", "your", "the", "some", "super", "top"]
-        .iter()
-        .filter_map(|p| lower.strip_prefix(p))
-        .any(|rest| PLACEHOLDER_WORDS.contains(&rest.trim_start_matches(['_', '-'])))
+    if [
+        "my", "your", "the", "some", "super", "top", "fake", "sample", "bogus",
+    ]
+    .iter()
+    .filter_map(|p| lower.strip_prefix(p))
+    .any(|rest| PLACEHOLDER_WORDS.contains(&rest.trim_start_matches(['_', '-'])))
     {
         return true;
     }

@@ -101,7 +101,8 @@ pub struct Rule {
     pub provider: usize,
     pub keywords: Vec<String>,
     pub regex_src: String,
-    regex: OnceLock<Option<Regex>>,
+    /// The compiled regex and the indexes of its value groups, built on first use.
+    regex: OnceLock<Option<(Regex, Vec<usize>)>>,
     pub min_entropy: Option<f64>,
     pub random: bool,
     pub checksum: Option<checksum::Checksum>,
@@ -176,13 +177,39 @@ impl Rule {
     /// The compiled regex; `None` only if a builtin regex fails to compile, which the pattern
     /// test rules out (custom rules are compiled at load).
     pub fn regex(&self) -> Option<&Regex> {
+        self.compiled().map(|c| &c.0)
+    }
+
+    /// The indexes of the regex's value groups: `secret`, then `secret2`, `secret3`, ... (one
+    /// per alternative that holds the value; the first that took part is the credential).
+    /// Empty when the whole match is the value.
+    pub fn secret_groups(&self) -> &[usize] {
+        self.compiled().map_or(&[], |c| &c.1)
+    }
+
+    fn compiled(&self) -> Option<&(Regex, Vec<usize>)> {
         if self.regex_src.is_empty() {
             return None;
         }
         self.regex
-            .get_or_init(|| compile(&self.regex_src).ok())
+            .get_or_init(|| compile(&self.regex_src).ok().map(with_groups))
             .as_ref()
     }
+}
+
+fn with_groups(re: Regex) -> (Regex, Vec<usize>) {
+    let groups = re
+        .capture_names()
+        .enumerate()
+        .filter(|(_, n)| {
+            n.is_some_and(|n| {
+                n.strip_prefix("secret")
+                    .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    (re, groups)
 }
 
 fn compile(src: &str) -> Result<Regex, regex::Error> {
@@ -377,7 +404,7 @@ impl RuleSet {
         let regex = OnceLock::new();
         if eager && !spec.regex.is_empty() {
             let compiled = compile(&spec.regex).map_err(|e| err(format!("bad regex: {e}")))?;
-            let _ = regex.set(Some(compiled));
+            let _ = regex.set(Some(with_groups(compiled)));
         }
         Ok(Rule {
             id: spec.id,
