@@ -5,6 +5,7 @@
 //! It sees only bytes and the compiled `RuleSet`, never config or output; path rules (sensitive
 //! files) also see the file's path, through `scan_path`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -97,12 +98,14 @@ impl Matcher {
     fn build(rules: Arc<RuleSet>, kind: AhoCorasickKind) -> Self {
         let mut keywords: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         for (i, rule) in rules.rules.iter().enumerate() {
             for kw in &rule.keywords {
                 let kw = kw.to_ascii_lowercase().into_bytes();
-                match keywords.iter().position(|k| *k == kw) {
-                    Some(p) => owners[p].push(i),
+                match index.get(&kw) {
+                    Some(&p) => owners[p].push(i),
                     None => {
+                        index.insert(kw.clone(), keywords.len());
                         keywords.push(kw);
                         owners.push(vec![i]);
                     }
@@ -112,17 +115,19 @@ impl Matcher {
         // The search is non-overlapping (much faster than overlapping search), so a hit on a
         // keyword must also stand for every keyword it can hide: one contained in it (`_auth`
         // hides `auth`) or one starting inside it (`_auth` hides `auth_key` in `SECURE_AUTH_KEY`).
-        let mut owners_all = owners.clone();
-        for (i, kw) in keywords.iter().enumerate() {
-            for (j, other) in keywords.iter().enumerate() {
-                if i != j && hides(kw, other) {
-                    owners_all[i].extend_from_slice(&owners[j]);
+        let owners: Vec<Vec<usize>> = hidden(&keywords)
+            .into_iter()
+            .enumerate()
+            .map(|(i, hidden)| {
+                let mut all = owners[i].clone();
+                for j in hidden {
+                    all.extend_from_slice(&owners[j]);
                 }
-            }
-            owners_all[i].sort_unstable();
-            owners_all[i].dedup();
-        }
-        let owners = owners_all;
+                all.sort_unstable();
+                all.dedup();
+                all
+            })
+            .collect();
         let mut multiline: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
         let mut anchors: Vec<Vec<u8>> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| r.multiline) {
@@ -484,8 +489,52 @@ impl Cover {
     }
 }
 
+/// For each of the (distinct) keywords, the indexes of the others that a hit on it can hide
+/// (see `hides`): substrings of it are looked up, and keywords starting with one of its proper
+/// suffixes are found, in a sorted list, in O(L^2 log n) per keyword of length L rather than
+/// by comparing every pair.
+fn hidden(keywords: &[Vec<u8>]) -> Vec<Vec<usize>> {
+    let mut sorted: Vec<usize> = (0..keywords.len()).collect();
+    sorted.sort_unstable_by(|&a, &b| keywords[a].cmp(&keywords[b]));
+    let find = |s: &[u8]| {
+        sorted
+            .binary_search_by(|&j| keywords[j].as_slice().cmp(s))
+            .ok()
+            .map(|p| sorted[p])
+    };
+    let mut out = Vec::with_capacity(keywords.len());
+    for (i, kw) in keywords.iter().enumerate() {
+        let mut hidden = Vec::new();
+        for p in 0..kw.len() {
+            // Shorter keywords inside it.
+            hidden.extend(
+                (p + 1..=kw.len())
+                    .filter(|q| q - p < kw.len())
+                    .filter_map(|q| find(&kw[p..q])),
+            );
+            // Longer keywords starting with one of its proper suffixes.
+            if p > 0 {
+                let tail = &kw[p..];
+                let first = sorted.partition_point(|&j| keywords[j].as_slice() < tail);
+                hidden.extend(
+                    sorted[first..]
+                        .iter()
+                        .take_while(|&&j| keywords[j].starts_with(tail))
+                        .filter(|&&j| keywords[j].len() > tail.len()),
+                );
+            }
+        }
+        hidden.retain(|&j| j != i);
+        hidden.sort_unstable();
+        hidden.dedup();
+        out.push(hidden);
+    }
+    out
+}
+
 /// Whether a leftmost-longest hit on `kw` can mask an occurrence of `other`: `other` occurs
 /// inside `kw`, or a proper suffix of `kw` is a prefix of `other`.
+#[cfg(test)]
 fn hides(kw: &[u8], other: &[u8]) -> bool {
     (other.len() < kw.len() && memchr::memmem::find(kw, other).is_some())
         || (1..kw.len()).any(|k| {
@@ -551,7 +600,7 @@ fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate
 
 #[cfg(test)]
 mod tests {
-    use super::{hides, Cover};
+    use super::{hidden, hides, Cover};
 
     #[test]
     fn cover_answers_overlaps() {
@@ -583,5 +632,28 @@ mod tests {
         assert!(hides(b"password", b"pass"));
         assert!(!hides(b"pass", b"password"));
         assert!(!hides(b"ghp_", b"npm_"));
+    }
+
+    #[test]
+    fn hidden_keywords_are_those_of_the_pairwise_definition() {
+        let set = crate::rules::RuleSet::builtin().expect("builtin patterns");
+        let mut keywords: Vec<Vec<u8>> = set
+            .rules
+            .iter()
+            .flat_map(|r| {
+                r.keywords
+                    .iter()
+                    .map(|k| k.to_ascii_lowercase().into_bytes())
+            })
+            .collect();
+        keywords.sort();
+        keywords.dedup();
+        let fast = hidden(&keywords);
+        for (i, kw) in keywords.iter().enumerate() {
+            let slow: Vec<usize> = (0..keywords.len())
+                .filter(|&j| j != i && hides(kw, &keywords[j]))
+                .collect();
+            assert_eq!(fast[i], slow, "{}", String::from_utf8_lossy(kw));
+        }
     }
 }
