@@ -3,6 +3,7 @@
 
 pub mod allowlist;
 pub mod context;
+pub mod defaults;
 pub mod paths;
 pub mod placeholder;
 
@@ -179,7 +180,7 @@ pub fn check(
     }
     let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
     if placeholder::is_placeholder(&lower, value)
-        || context::default_credentials(text, cand, value, &lower)
+        || defaults::default_credentials(text, cand, value, &lower)
     {
         return Some(Reason::Placeholder);
     }
