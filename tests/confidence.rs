@@ -2,7 +2,7 @@
 //! `--confidence low`; `--confidence high` keeps only random or checksummed values; the config
 //! key `confidence` sets the same level and the command line overrides it.
 
-use crate::common::{fake, github_token, rows, summary, TestRepo, ALNUM, GH};
+use crate::common::{fake, github_token, rows, summary, TestRepo, ALNUM, GH, URLSAFE};
 
 /// A note with a weak password (low), a password in a config file (medium), a random token in
 /// free text (high) and a checksummed GitHub token (high).
@@ -91,4 +91,34 @@ fn the_config_key_sets_the_level_and_the_flag_overrides_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_firebase_web_config_api_key_is_low_and_a_bare_google_key_is_not() {
+    let repo = TestRepo::dir();
+    let web = fake("AIza", URLSAFE, 35, 83);
+    let server = fake("AIza", URLSAFE, 35, 84);
+    repo.write(
+        "web/firebase.js",
+        &format!(
+            "const firebaseConfig = {{\n  apiKey: \"{web}\",\n  authDomain: \"demo-app.firebaseapp.com\",\n  projectId: \"demo-app\",\n}};\n"
+        ),
+    );
+    repo.write(
+        "server/maps.py",
+        &format!("GOOGLE_API_KEY = \"{server}\"\n"),
+    );
+    let google = |file, line, col| ("google-api-key", file, line, col);
+    let (findings, code) = repo.scan_json(&["."]);
+    assert_eq!(code, 1);
+    assert_eq!(summary(&findings), rows(&[google("server/maps.py", 1, 19)]));
+    let (findings, _) = repo.scan_json(&["--confidence", "low", "."]);
+    assert_eq!(
+        summary(&findings),
+        rows(&[
+            google("server/maps.py", 1, 19),
+            google("web/firebase.js", 2, 12)
+        ])
+    );
+    assert_eq!(grades(&findings), ["medium", "low"]);
 }

@@ -342,7 +342,11 @@ fn check_assignment(
 /// `high` when the value is random, `low` when it is weak (`hunter2`, `swordfish`, a leet
 /// `P@ssw0rd`) and found in free text (a `loose` rule, a documentation file, a comment), else
 /// the rule's own (`medium`): in a config file `password123` may well be the real password.
+/// A documented public identifier (the rule's `public_near` words around it) is `low`.
 pub fn grade(rule: &Rule, cand: &Candidate, text: &[u8], path: Option<&str>) -> Confidence {
+    if public_near(rule, text, cand) {
+        return Confidence::Low;
+    }
     if !rule.generic || rule.checksum.is_some() || cand.secret.is_empty() {
         return cand.confidence;
     }
@@ -356,6 +360,22 @@ pub fn grade(rule: &Rule, cand: &Candidate, text: &[u8], path: Option<&str>) -> 
         return Confidence::Low;
     }
     cand.confidence
+}
+
+/// How far around a match `public_near` words are looked for: a config object's few lines.
+const PUBLIC_NEAR: usize = 400;
+
+/// Whether one of the rule's `public_near` words occurs near the match (a Firebase web config).
+fn public_near(rule: &Rule, text: &[u8], cand: &Candidate) -> bool {
+    if rule.public_near.is_empty() {
+        return false;
+    }
+    let lo = cand.secret.start.saturating_sub(PUBLIC_NEAR);
+    let hi = (cand.secret.end + PUBLIC_NEAR).min(text.len());
+    let around = text[lo..hi].to_ascii_lowercase();
+    rule.public_near
+        .iter()
+        .any(|w| memchr::memmem::find(&around, w.as_bytes()).is_some())
 }
 
 /// Whether the match is part of an Amazon Resource Name

@@ -179,6 +179,11 @@ pub struct RuleSpec {
     /// instead of the keyword's line.
     #[serde(default)]
     pub multiline: bool,
+    /// Words (case-insensitive) that, within a few hundred bytes of the match, show the value is
+    /// an identifier its provider documents as public (a Firebase web config's `apiKey` next to
+    /// its `authDomain`): such a finding is graded `low`, hidden by default.
+    #[serde(default)]
+    pub public_near: Vec<String>,
     /// Texts that must yield exactly this rule. For a path rule, the first line of an example
     /// is the file's path and the rest its content, and other rules may fire too.
     pub examples: Vec<String>,

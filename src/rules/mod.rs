@@ -108,6 +108,8 @@ pub struct Rule {
     pub checksum: Option<checksum::Checksum>,
     pub confidence: Confidence,
     pub multiline: bool,
+    /// Lower-case words that, near a match, mark it a documented public identifier (`low`).
+    pub public_near: Vec<String>,
     /// Generic (context + randomness) rules lose to provider rules on overlap.
     pub generic: bool,
     /// Generic rules: what makes a match a credential (provider rules: `Syntax`).
@@ -418,6 +420,11 @@ impl RuleSet {
             checksum,
             confidence,
             multiline: spec.multiline,
+            public_near: spec
+                .public_near
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .collect(),
             generic,
             context,
             paths,
