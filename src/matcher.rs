@@ -70,8 +70,14 @@ impl Candidate {
 pub struct Matcher {
     rules: Arc<RuleSet>,
     prefilter: AhoCorasick,
-    /// For each prefilter pattern, the rules that own that keyword.
+    /// For each prefilter pattern, the rules that own that keyword or a keyword inside it.
     owners: Vec<Vec<usize>>,
+    /// The prefilter patterns (lower-case).
+    keywords: Vec<Vec<u8>>,
+    /// For each pattern, the longer patterns that may start inside a hit on it, with their
+    /// offset in the hit (`_auth` then `auth_key` at 1 in `SECURE_AUTH_KEY`): the search does
+    /// not overlap, so each is checked against the text after the hit.
+    starting_inside: Vec<Vec<(usize, usize)>>,
     /// The keywords of multi-line rules (PEM armour and the like) with their rules, and
     /// memmem finders for their distinct leading bytes as written (`-----BEGIN`). When only
     /// some lines of a text count, a PEM block whose unchanged header sits above the changed
@@ -114,13 +120,15 @@ impl Matcher {
         }
         // The search is non-overlapping (much faster than overlapping search), so a hit on a
         // keyword must also stand for every keyword it can hide: one contained in it (`_auth`
-        // hides `auth`) or one starting inside it (`_auth` hides `auth_key` in `SECURE_AUTH_KEY`).
-        let owners: Vec<Vec<usize>> = hidden(&keywords)
+        // hides `auth`) always, one starting inside it (`_auth` hides `auth_key` in
+        // `SECURE_AUTH_KEY`) when the text after the hit completes it (`hits_at`).
+        let (contained, starting_inside) = hidden(&keywords);
+        let owners: Vec<Vec<usize>> = contained
             .into_iter()
             .enumerate()
-            .map(|(i, hidden)| {
+            .map(|(i, inside)| {
                 let mut all = owners[i].clone();
-                for j in hidden {
+                for j in inside {
                     all.extend_from_slice(&owners[j]);
                 }
                 all.sort_unstable();
@@ -160,6 +168,8 @@ impl Matcher {
             rules,
             prefilter,
             owners,
+            keywords,
+            starting_inside,
             multiline,
             multiline_anchors,
             path_rules,
@@ -180,8 +190,28 @@ impl Matcher {
         let hits = self
             .prefilter
             .find_iter(text)
-            .map(|m| (&self.owners[m.pattern().as_usize()], m.start(), m.end()));
+            .flat_map(|m| self.hits_at(text, 0, m));
         self.run(text, hits)
+    }
+
+    /// A prefilter match (in `text[base..]`) as keyword hits: its own, then those of the
+    /// longer keywords that start inside it and that the text completes.
+    fn hits_at<'a>(
+        &'a self,
+        text: &'a [u8],
+        base: usize,
+        m: aho_corasick::Match,
+    ) -> impl Iterator<Item = (&'a Vec<usize>, usize, usize)> + 'a {
+        let i = m.pattern().as_usize();
+        let start = base + m.start();
+        let own = (&self.owners[i], start, base + m.end());
+        std::iter::once(own).chain(self.starting_inside[i].iter().filter_map(move |&(k, j)| {
+            let kw = &self.keywords[j];
+            let at = start + k;
+            text.get(at..at + kw.len())
+                .filter(|t| t.eq_ignore_ascii_case(kw))
+                .map(|_| (&self.owners[j], at, at + kw.len()))
+        }))
     }
 
     /// Adds to `cands` the matches inside the encoded tokens of `text` (within `only`), each
@@ -252,10 +282,9 @@ impl Matcher {
         let mut hits: Vec<(&Vec<usize>, usize, usize)> = ranges
             .iter()
             .flat_map(|r| {
-                self.prefilter.find_iter(&text[r.clone()]).map(move |m| {
-                    let owners = &self.owners[m.pattern().as_usize()];
-                    (owners, r.start + m.start(), r.start + m.end())
-                })
+                self.prefilter
+                    .find_iter(&text[r.clone()])
+                    .flat_map(move |m| self.hits_at(text, r.start, m))
             })
             .collect();
         for finder in &self.multiline_anchors {
@@ -489,11 +518,14 @@ impl Cover {
     }
 }
 
-/// For each of the (distinct) keywords, the indexes of the others that a hit on it can hide
-/// (see `hides`): substrings of it are looked up, and keywords starting with one of its proper
-/// suffixes are found, in a sorted list, in O(L^2 log n) per keyword of length L rather than
-/// by comparing every pair.
-fn hidden(keywords: &[Vec<u8>]) -> Vec<Vec<usize>> {
+/// Per keyword: the shorter keywords inside it, and the longer ones starting inside it.
+type Hidden = (Vec<Vec<usize>>, Vec<Vec<(usize, usize)>>);
+
+/// For each of the (distinct) keywords, the others that a hit on it can hide (see `hides`):
+/// the keywords inside it, and `(offset, keyword)` for those starting with one of its proper
+/// suffixes. Substrings are looked up and suffixes searched in a sorted list, in O(L^2 log n)
+/// per keyword of length L rather than by comparing every pair.
+fn hidden(keywords: &[Vec<u8>]) -> Hidden {
     let mut sorted: Vec<usize> = (0..keywords.len()).collect();
     sorted.sort_unstable_by(|&a, &b| keywords[a].cmp(&keywords[b]));
     let find = |s: &[u8]| {
@@ -502,12 +534,14 @@ fn hidden(keywords: &[Vec<u8>]) -> Vec<Vec<usize>> {
             .ok()
             .map(|p| sorted[p])
     };
-    let mut out = Vec::with_capacity(keywords.len());
+    let mut contained = Vec::with_capacity(keywords.len());
+    let mut starting = Vec::with_capacity(keywords.len());
     for (i, kw) in keywords.iter().enumerate() {
-        let mut hidden = Vec::new();
+        let mut inside = Vec::new();
+        let mut longer = Vec::new();
         for p in 0..kw.len() {
             // Shorter keywords inside it.
-            hidden.extend(
+            inside.extend(
                 (p + 1..=kw.len())
                     .filter(|q| q - p < kw.len())
                     .filter_map(|q| find(&kw[p..q])),
@@ -516,20 +550,25 @@ fn hidden(keywords: &[Vec<u8>]) -> Vec<Vec<usize>> {
             if p > 0 {
                 let tail = &kw[p..];
                 let first = sorted.partition_point(|&j| keywords[j].as_slice() < tail);
-                hidden.extend(
+                longer.extend(
                     sorted[first..]
                         .iter()
                         .take_while(|&&j| keywords[j].starts_with(tail))
-                        .filter(|&&j| keywords[j].len() > tail.len()),
+                        .filter(|&&j| keywords[j].len() > tail.len())
+                        .map(|&j| (p, j)),
                 );
             }
         }
-        hidden.retain(|&j| j != i);
-        hidden.sort_unstable();
-        hidden.dedup();
-        out.push(hidden);
+        inside.retain(|&j| j != i);
+        inside.sort_unstable();
+        inside.dedup();
+        // Itself again (` / ` in ` / / `): its rules' window already covers the line.
+        longer.retain(|&(_, j)| j != i);
+        longer.sort_unstable();
+        contained.push(inside);
+        starting.push(longer);
     }
-    out
+    (contained, starting)
 }
 
 /// Whether a leftmost-longest hit on `kw` can mask an occurrence of `other`: `other` occurs
@@ -648,12 +687,16 @@ mod tests {
             .collect();
         keywords.sort();
         keywords.dedup();
-        let fast = hidden(&keywords);
+        let (contained, starting) = hidden(&keywords);
         for (i, kw) in keywords.iter().enumerate() {
             let slow: Vec<usize> = (0..keywords.len())
                 .filter(|&j| j != i && hides(kw, &keywords[j]))
                 .collect();
-            assert_eq!(fast[i], slow, "{}", String::from_utf8_lossy(kw));
+            let mut fast = contained[i].clone();
+            fast.extend(starting[i].iter().map(|&(_, j)| j));
+            fast.sort_unstable();
+            fast.dedup();
+            assert_eq!(fast, slow, "{}", String::from_utf8_lossy(kw));
         }
     }
 }

@@ -263,3 +263,40 @@ fn thousands_of_keys_on_one_long_line() {
     assert_eq!(last["column"], (4999 * (48 + 3) + 1) as u64);
     assert_eq!(last["end_column"], (5000 * (48 + 3) - 3 + 1) as u64);
 }
+
+#[test]
+fn a_keyword_starting_inside_another_keyword_hit_still_runs_its_rule() {
+    // The keyword search does not overlap: in `xzone_key`, the hit on `xzone_` (0..6) hides
+    // `e_key` (4..9). The hidden keyword is checked on the text after the hit.
+    let repo = TestRepo::dir();
+    repo.write(
+        ".scan-secrets.toml",
+        r#"
+[[rule]]
+id = "acme-zone"
+description = "ACME zone marker"
+keywords = ["xzone_"]
+regex = '''xzone_marker_(?P<secret>[0-9]{12})'''
+examples = ["xzone_marker_123456789012"]
+negative_examples = ["xzone_marker_12"]
+
+[[rule]]
+id = "acme-key"
+description = "ACME key"
+keywords = ["e_key"]
+regex = '''e_key\s*=\s*'(?P<secret>[A-Za-z0-9]{20})''''
+examples = ["e_key = 'Ab3dE5gH7jK9mN1pQ3sT'"]
+negative_examples = ["e_key = 'short'"]
+"#,
+    );
+    repo.write(
+        "settings.py",
+        "xzone_key = 'Zq8vLm3xWp7tRk2nYc5b'\nxzone_other = 1\n",
+    );
+    let (findings, code) = repo.scan_json(&["."]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&findings),
+        rows(&[("acme-key", "settings.py", 1, 14)])
+    );
+}
