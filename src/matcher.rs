@@ -523,17 +523,21 @@ type Hidden = (Vec<Vec<usize>>, Vec<Vec<(usize, usize)>>);
 
 /// For each of the (distinct) keywords, the others that a hit on it can hide (see `hides`):
 /// the keywords inside it, and `(offset, keyword)` for those starting with one of its proper
-/// suffixes. Substrings are looked up and suffixes searched in a sorted list, in O(L^2 log n)
-/// per keyword of length L rather than by comparing every pair.
+/// suffixes. Substrings and suffixes are looked up in hash maps (O(L^2) per keyword of length
+/// L) rather than by comparing every pair.
 fn hidden(keywords: &[Vec<u8>]) -> Hidden {
-    let mut sorted: Vec<usize> = (0..keywords.len()).collect();
-    sorted.sort_unstable_by(|&a, &b| keywords[a].cmp(&keywords[b]));
-    let find = |s: &[u8]| {
-        sorted
-            .binary_search_by(|&j| keywords[j].as_slice().cmp(s))
-            .ok()
-            .map(|p| sorted[p])
-    };
+    let index: HashMap<&[u8], usize> = keywords
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_slice(), i))
+        .collect();
+    // Each proper prefix of a keyword, with the keywords that extend it.
+    let mut extending: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (j, k) in keywords.iter().enumerate() {
+        for len in 1..k.len() {
+            extending.entry(&k[..len]).or_default().push(j);
+        }
+    }
     let mut contained = Vec::with_capacity(keywords.len());
     let mut starting = Vec::with_capacity(keywords.len());
     for (i, kw) in keywords.iter().enumerate() {
@@ -544,19 +548,13 @@ fn hidden(keywords: &[Vec<u8>]) -> Hidden {
             inside.extend(
                 (p + 1..=kw.len())
                     .filter(|q| q - p < kw.len())
-                    .filter_map(|q| find(&kw[p..q])),
+                    .filter_map(|q| index.get(&kw[p..q]).copied()),
             );
             // Longer keywords starting with one of its proper suffixes.
             if p > 0 {
-                let tail = &kw[p..];
-                let first = sorted.partition_point(|&j| keywords[j].as_slice() < tail);
-                longer.extend(
-                    sorted[first..]
-                        .iter()
-                        .take_while(|&&j| keywords[j].starts_with(tail))
-                        .filter(|&&j| keywords[j].len() > tail.len())
-                        .map(|&j| (p, j)),
-                );
+                if let Some(js) = extending.get(&kw[p..]) {
+                    longer.extend(js.iter().map(|&j| (p, j)));
+                }
             }
         }
         inside.retain(|&j| j != i);
