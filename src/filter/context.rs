@@ -452,14 +452,10 @@ fn inside_string(text: &[u8], cand: &Candidate) -> bool {
         let mut n = 0;
         let mut escaped = false;
         for &b in head {
-            match b {
-                b'\\' => escaped = !escaped,
-                _ if b == q && !escaped => n += 1,
-                _ => escaped = false,
+            if b == q && !escaped {
+                n += 1;
             }
-            if b != b'\\' {
-                escaped = false;
-            }
+            escaped = b == b'\\' && !escaped;
         }
         n % 2 == 1
     })

@@ -198,8 +198,8 @@ pub fn is_placeholder(lower: &str, value: &[u8]) -> bool {
 }
 
 /// The stock passwords of tutorials and documentation written in leetspeak or with a number or
-/// symbol tacked on (`P@ssw0rd`, `Passw0rd!`, `Secret123!`, `L3tm31n`): weak examples, not
-/// reported at the default confidence.
+/// symbol tacked on (`P@ssw0rd`, `Passw0rd!`, `Secret123!`, `L3tm31n`): weak examples, graded
+/// `low` in free text (see `context::grade`).
 pub fn leet_placeholder(value: &[u8]) -> bool {
     const STOCK: &[&str] = &[
         "password", "passwort", "secret", "changeme", "letmein", "welcome", "qwerty", "example",
@@ -223,7 +223,7 @@ pub fn leet_placeholder(value: &[u8]) -> bool {
             c => c as char,
         })
         .collect();
-    STOCK.contains(&plain.as_str()) || (plain == "passw" || plain == "l3tmein")
+    STOCK.contains(&plain.as_str()) || plain == "passw"
 }
 
 /// Template and interpolation expressions: `${X}`, `{{ x }}`, `#{x}`, `$(cmd)`, `<%= x %>`.

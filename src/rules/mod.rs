@@ -267,7 +267,7 @@ impl RuleSet {
         // Parsing the TOML is a third of a small scan's start-up: the files are parsed on
         // every core, then added in order.
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = files.len().div_ceil(cores.max(1)).max(1);
+        let chunk = files.len().div_ceil(cores).max(1);
         let parsed: Vec<Result<PatternFile, Error>> = std::thread::scope(|s| {
             let parts: Vec<_> = files
                 .chunks(chunk)
