@@ -23,6 +23,7 @@ pub mod filter;
 pub mod finding;
 pub mod fix;
 pub mod hook;
+pub mod lint;
 pub mod matcher;
 pub mod purge;
 pub mod report;

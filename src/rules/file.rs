@@ -135,6 +135,14 @@ pub struct RuleSpec {
     /// unless the rule has `paths`; path rules take none.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// A token without a marker of its own (a bare 32-hex key), reported only where it is
+    /// assigned to a name made of one of these words followed by a credential word:
+    /// `named = ["linode"]` matches `LINODE_TOKEN=...`, `"linodeApiKey": "..."`,
+    /// `linode.cli_secret: ...`, `X-Linode-Key: ...`. The words are the rule's keywords (no
+    /// `keywords` then) and `regex` describes only the value, without a `secret` group; see
+    /// `rules::named_regex` for the exact shape.
+    #[serde(default)]
+    pub named: Vec<String>,
     /// `regex` crate syntax. A named group `secret` marks the credential; without it the whole
     /// match is the credential. Alternatives that each hold the value use `secret2`,
     /// `secret3`, ... (a name can occur once in a regex): the first that took part is the

@@ -221,6 +221,18 @@ fn with_groups(re: Regex) -> (Regex, Vec<usize>) {
     (re, groups)
 }
 
+/// The regex of a `named` rule: one of `words`, up to 24 name characters, a credential word,
+/// up to 16 more name characters, an optional closing quote or bracket, an assignment (`=`, `:`,
+/// `:=`, `=>`, `>` of an XML element), an optional opening quote or `Bearer `/`Token `, then the
+/// value, which must end where the token's characters end.
+pub fn named_regex(words: &[String], value: &str) -> String {
+    let words: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    format!(
+        r#"(?i:(?:{})[a-z0-9_.-]{{0,24}}?(?:key|token|secret|pat|password|passwd|pwd|credential|auth)[a-z0-9_.-]{{0,16}}["'\]]?\s{{0,3}}(?:=|:=|:|=>|>)\s{{0,3}}(?:["'`]|(?:bearer|token)\s+)?)(?P<secret>{value})(?:[^A-Za-z0-9_+/=-]|$)"#,
+        words.join("|")
+    )
+}
+
 fn compile(src: &str) -> Result<Regex, regex::Error> {
     // Credentials are ASCII: without Unicode classes and case folding, `\s`, `\w` and `(?i)`
     // compile to a fraction of the automaton, which matters when a pre-commit hook runs.
@@ -373,6 +385,17 @@ impl RuleSet {
         spec: RuleSpec,
         eager: bool,
     ) -> Result<Rule, Error> {
+        let mut spec = spec;
+        if !spec.named.is_empty() {
+            if !spec.keywords.is_empty() || spec.regex.is_empty() || spec.regex.contains("(?P<") {
+                return Err(Error::Pattern {
+                    origin: format!("{origin}: rule {}", spec.id),
+                    message: "a `named` rule takes no `keywords`, and its `regex` is the value alone, without named groups".into(),
+                });
+            }
+            spec.regex = named_regex(&spec.named, &spec.regex);
+            spec.keywords = std::mem::take(&mut spec.named);
+        }
         let err = |message: String| Error::Pattern {
             origin: format!("{origin}: rule {}", spec.id),
             message,
@@ -487,5 +510,38 @@ impl RuleSet {
         self.providers
             .iter()
             .find(|p| p.id.eq_ignore_ascii_case(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_regex_takes_the_documented_forms() {
+        let re = compile(&named_regex(&["linode".into()], "[a-f0-9]{8}")).unwrap();
+        let value = |text: &str| {
+            re.captures(text.as_bytes())
+                .map(|c| String::from_utf8_lossy(&c["secret"]).into_owned())
+        };
+        for text in [
+            "LINODE_TOKEN=1a2b3c4d",
+            "export LINODE_CLI_TOKEN='1a2b3c4d'",
+            r#""linodeApiKey": "1a2b3c4d","#,
+            "linode.cli_secret: 1a2b3c4d",
+            r#"-H "X-Linode-Token: Bearer 1a2b3c4d""#,
+            "<LinodeToken>1a2b3c4d</LinodeToken>",
+            "$linode_api_key => '1a2b3c4d';",
+        ] {
+            assert_eq!(value(text).as_deref(), Some("1a2b3c4d"), "{text}");
+        }
+        for text in [
+            "LINODE_TOKEN=1a2b3c4d5",
+            "LINODE_REGION=1a2b3c4d",
+            "API_TOKEN=1a2b3c4d",
+            "linode token 1a2b3c4d",
+        ] {
+            assert_eq!(value(text), None, "{text}");
+        }
     }
 }
