@@ -100,6 +100,9 @@ pub fn rule_problems(set: &RuleSet) -> Vec<String> {
                 ));
             }
         }
+        if let Some(Err(e)) = rule.paths.as_ref().map(|p| p.check()) {
+            problems.push(format!("{}: {e}", rule.id));
+        }
         if let Some(re) = rule.regex() {
             if re.captures_len() > 1 && !re.capture_names().any(|n| n == Some("secret")) {
                 problems.push(format!(

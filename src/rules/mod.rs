@@ -6,6 +6,7 @@
 //! pattern test; custom rules are compiled eagerly at load so that a bad one is a config error.
 
 pub mod checksum;
+mod embedded;
 pub mod file;
 
 use std::sync::OnceLock;
@@ -14,10 +15,6 @@ use regex::bytes::{Regex, RegexBuilder};
 
 use crate::error::Error;
 use file::{PatternFile, RotationSpec, RuleSpec, SwitchPattern, ZeroDowntime};
-
-mod builtin {
-    include!(concat!(env!("OUT_DIR"), "/builtin_patterns.rs"));
-}
 
 /// Compiled-program limits for every rule regex: a rule that needs more is rejected.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -126,40 +123,79 @@ pub struct Rule {
 pub struct PathRule {
     /// `paths` and `not_paths` as written, for listings.
     pub globs: Vec<String>,
-    include: globset::GlobSet,
-    exclude: globset::GlobSet,
+    not_globs: Vec<String>,
+    /// Per glob of `paths`, a literal every matching path contains (lower case; empty when the
+    /// glob has alternatives): a path that contains none cannot match, and the glob sets,
+    /// which cost a regex build each, are compiled only when one is found.
+    literals: Vec<String>,
+    sets: OnceLock<(globset::GlobSet, globset::GlobSet)>,
+}
+
+fn glob_set(globs: &[String]) -> Result<globset::GlobSet, String> {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        // Like .gitignore: a glob without `/` matches the name in any directory.
+        let full = if g.contains('/') {
+            g.trim_start_matches('/').to_string()
+        } else {
+            format!("**/{g}")
+        };
+        let glob = globset::GlobBuilder::new(&full)
+            .literal_separator(true)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| format!("bad path glob {g:?}: {e}"))?;
+        b.add(glob);
+    }
+    b.build().map_err(|e| e.to_string())
 }
 
 impl PathRule {
-    fn new(paths: &[String], not_paths: &[String]) -> Result<Self, String> {
-        let set = |globs: &[String]| {
-            let mut b = globset::GlobSetBuilder::new();
-            for g in globs {
-                // Like .gitignore: a glob without `/` matches the name in any directory.
-                let full = if g.contains('/') {
-                    g.trim_start_matches('/').to_string()
-                } else {
-                    format!("**/{g}")
-                };
-                let glob = globset::GlobBuilder::new(&full)
-                    .literal_separator(true)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| format!("bad path glob {g:?}: {e}"))?;
-                b.add(glob);
-            }
-            b.build().map_err(|e| e.to_string())
-        };
-        Ok(PathRule {
+    /// `eager` compiles the globs now, so that a bad one is reported at load (custom rules).
+    fn new(paths: &[String], not_paths: &[String], eager: bool) -> Result<Self, String> {
+        let literals = paths
+            .iter()
+            .map(|g| {
+                if g.contains(['{', '[', '\\']) {
+                    return String::new();
+                }
+                g.split(['*', '?', '/'])
+                    .max_by_key(|piece| piece.len())
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+            })
+            .collect();
+        let rule = PathRule {
             globs: paths.to_vec(),
-            include: set(paths)?,
-            exclude: set(not_paths)?,
-        })
+            not_globs: not_paths.to_vec(),
+            literals,
+            sets: OnceLock::new(),
+        };
+        if eager {
+            let _ = rule.sets.set((glob_set(paths)?, glob_set(not_paths)?));
+        }
+        Ok(rule)
+    }
+
+    /// Whether every glob compiles (the builtin ones compile on first use; the lint checks).
+    pub fn check(&self) -> Result<(), String> {
+        glob_set(&self.globs)
+            .and(glob_set(&self.not_globs))
+            .map(|_| ())
     }
 
     /// Whether a file at `path` (relative, `/`-separated) is one this rule is about.
     pub fn matches(&self, path: &str) -> bool {
-        self.include.is_match(path) && !self.exclude.is_match(path)
+        let lower = path.to_ascii_lowercase();
+        if !self.literals.iter().any(|l| lower.contains(l.as_str())) {
+            return false;
+        }
+        let (include, exclude) = self.sets.get_or_init(|| {
+            let set =
+                |globs: &[String]| glob_set(globs).unwrap_or_else(|_| globset::GlobSet::empty());
+            (set(&self.globs), set(&self.not_globs))
+        });
+        include.is_match(path) && !exclude.is_match(path)
     }
 }
 
@@ -274,37 +310,17 @@ impl RuleSet {
     /// continuations (`generic-sql.toml`).
     pub fn builtin() -> Result<Self, Error> {
         let mut set = RuleSet::default();
-        let mut files: Vec<&(&str, &str)> = builtin::BUILTIN.iter().collect();
-        files.sort_by_key(|(name, _)| (name.contains('-'), *name));
-        // Parsing the TOML is a third of a small scan's start-up: the files are parsed on
-        // every core, then added in order.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = files.len().div_ceil(cores).max(1);
-        let parsed: Vec<Result<PatternFile, Error>> = std::thread::scope(|s| {
-            let parts: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|(name, text)| parse_file(name, text))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|h| h.join().expect("pattern parsing does not panic"))
-                .collect()
-        });
-        for ((name, _), file) in files.iter().zip(parsed) {
-            set.add_parsed(name, file?, false)?;
+        let mut files: Vec<&embedded::FileDef> = embedded::FILES.iter().collect();
+        files.sort_by_key(|f| (f.name.contains('-'), f.name));
+        for file in files {
+            set.add_parsed(file.name, file.to_spec(), false)?;
         }
         Ok(set)
     }
 
     /// Names of the embedded pattern files (for the lint test).
     pub fn builtin_files() -> impl Iterator<Item = &'static str> {
-        builtin::BUILTIN.iter().map(|(name, _)| *name)
+        embedded::FILES.iter().map(|f| f.name)
     }
 
     /// Parses one pattern file and appends its provider and rules. `origin` names the file in
@@ -421,7 +437,7 @@ impl RuleSet {
                         .into(),
                 ));
             }
-            Some(PathRule::new(&spec.paths, &spec.not_paths).map_err(err)?)
+            Some(PathRule::new(&spec.paths, &spec.not_paths, eager).map_err(err)?)
         };
         if let Some(k) = spec.keywords.iter().find(|k| k.len() < 3) {
             return Err(err(format!(

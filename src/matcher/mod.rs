@@ -9,7 +9,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+mod keywords;
+mod prefilter;
+
+use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use prefilter::Prefilter;
 
 use crate::decode::{self, Encoding};
 use crate::entropy;
@@ -69,7 +73,7 @@ impl Candidate {
 
 pub struct Matcher {
     rules: Arc<RuleSet>,
-    prefilter: AhoCorasick,
+    prefilter: Prefilter,
     /// For each prefilter pattern, the rules that own that keyword or a keyword inside it.
     owners: Vec<Vec<usize>>,
     /// The prefilter patterns (lower-case).
@@ -102,40 +106,22 @@ impl Matcher {
     }
 
     fn build(rules: Arc<RuleSet>, kind: AhoCorasickKind) -> Self {
-        let mut keywords: Vec<Vec<u8>> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-        for (i, rule) in rules.rules.iter().enumerate() {
-            for kw in &rule.keywords {
-                let kw = kw.to_ascii_lowercase().into_bytes();
-                match index.get(&kw) {
-                    Some(&p) => owners[p].push(i),
-                    None => {
-                        index.insert(kw.clone(), keywords.len());
-                        keywords.push(kw);
-                        owners.push(vec![i]);
-                    }
-                }
-            }
-        }
-        // The search is non-overlapping (much faster than overlapping search), so a hit on a
-        // keyword must also stand for every keyword it can hide: one contained in it (`_auth`
-        // hides `auth`) always, one starting inside it (`_auth` hides `auth_key` in
-        // `SECURE_AUTH_KEY`) when the text after the hit completes it (`hits_at`).
-        let (contained, starting_inside) = hidden(&keywords);
-        let owners: Vec<Vec<usize>> = contained
-            .into_iter()
+        // Each rule's keywords, lower-case.
+        let rule_keywords: Vec<(usize, Vec<u8>)> = rules
+            .rules
+            .iter()
             .enumerate()
-            .map(|(i, inside)| {
-                let mut all = owners[i].clone();
-                for j in inside {
-                    all.extend_from_slice(&owners[j]);
-                }
-                all.sort_unstable();
-                all.dedup();
-                all
+            .flat_map(|(i, r)| {
+                r.keywords
+                    .iter()
+                    .map(move |k| (i, k.to_ascii_lowercase().into_bytes()))
             })
             .collect();
+        let (prefilter, keywords, owners, starting_inside) =
+            match Self::builtin_prefilter(&rule_keywords) {
+                Some(built) => built,
+                None => Self::runtime_prefilter(&rule_keywords, kind),
+            };
         let mut multiline: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
         let mut anchors: Vec<Vec<u8>> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| r.multiline) {
@@ -155,12 +141,6 @@ impl Matcher {
             .iter()
             .map(|a| memchr::memmem::Finder::new(a).into_owned())
             .collect();
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(kind))
-            .build(&keywords)
-            .expect("keyword automaton within default limits");
         let path_rules = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].paths.is_some())
             .collect();
@@ -174,6 +154,59 @@ impl Matcher {
             multiline_anchors,
             path_rules,
         }
+    }
+
+    /// The prebuilt prefilter of the builtin keywords, when every keyword of the rule set is one
+    /// of them (no custom rule brings its own).
+    fn builtin_prefilter(rule_keywords: &[(usize, Vec<u8>)]) -> Option<Built> {
+        let dfa = prefilter::builtin_dfa()?;
+        let index: HashMap<&[u8], usize> = prefilter::KEYWORDS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_bytes(), i))
+            .collect();
+        let mut direct: Vec<Vec<usize>> = vec![Vec::new(); prefilter::KEYWORDS.len()];
+        for (rule, kw) in rule_keywords {
+            direct[*index.get(kw.as_slice())?].push(*rule);
+        }
+        let owners = with_contained(&direct, prefilter::CONTAINED);
+        let keywords = prefilter::KEYWORDS
+            .iter()
+            .map(|k| k.as_bytes().to_vec())
+            .collect();
+        let starting = prefilter::STARTING_INSIDE
+            .iter()
+            .map(|s| s.to_vec())
+            .collect();
+        Some((Prefilter::Builtin(Box::new(dfa)), keywords, owners, starting))
+    }
+
+    /// An Aho-Corasick prefilter built now, for a rule set with keywords of its own.
+    fn runtime_prefilter(rule_keywords: &[(usize, Vec<u8>)], kind: AhoCorasickKind) -> Built {
+        let mut keywords: Vec<Vec<u8>> = rule_keywords.iter().map(|(_, k)| k.clone()).collect();
+        keywords::order(&mut keywords);
+        let index: HashMap<&[u8], usize> = keywords
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_slice(), i))
+            .collect();
+        let mut direct: Vec<Vec<usize>> = vec![Vec::new(); keywords.len()];
+        for (rule, kw) in rule_keywords {
+            direct[index[kw.as_slice()]].push(*rule);
+        }
+        // The search is non-overlapping (much faster than overlapping search), so a hit on a
+        // keyword must also stand for every keyword it can hide: one contained in it (`_auth`
+        // hides `auth`) always, one starting inside it (`_auth` hides `auth_key` in
+        // `SECURE_AUTH_KEY`) when the text after the hit completes it (`hits_at`).
+        let (contained, starting) = keywords::hidden(&keywords);
+        let owners = with_contained(&direct, &contained);
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
+            .build(&keywords)
+            .expect("keyword automaton within default limits");
+        (Prefilter::Built(ac), keywords, owners, starting)
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -200,11 +233,10 @@ impl Matcher {
         &'a self,
         text: &'a [u8],
         base: usize,
-        m: aho_corasick::Match,
+        (i, start, end): (usize, usize, usize),
     ) -> impl Iterator<Item = (&'a Vec<usize>, usize, usize)> + 'a {
-        let i = m.pattern().as_usize();
-        let start = base + m.start();
-        let own = (&self.owners[i], start, base + m.end());
+        let start = base + start;
+        let own = (&self.owners[i], start, base + end);
         std::iter::once(own).chain(self.starting_inside[i].iter().filter_map(move |&(k, j)| {
             let kw = &self.keywords[j];
             let at = start + k;
@@ -518,66 +550,29 @@ impl Cover {
     }
 }
 
-/// Per keyword: the shorter keywords inside it, and the longer ones starting inside it.
-type Hidden = (Vec<Vec<usize>>, Vec<Vec<(usize, usize)>>);
+/// The prefilter, its keywords, each keyword's owners and the keywords starting inside each.
+type Built = (
+    Prefilter,
+    Vec<Vec<u8>>,
+    Vec<Vec<usize>>,
+    Vec<Vec<(usize, usize)>>,
+);
 
-/// For each of the (distinct) keywords, the others that a hit on it can hide (see `hides`):
-/// the keywords inside it, and `(offset, keyword)` for those starting with one of its proper
-/// suffixes. Substrings and suffixes are looked up in hash maps (O(L^2) per keyword of length
-/// L) rather than by comparing every pair.
-fn hidden(keywords: &[Vec<u8>]) -> Hidden {
-    let index: HashMap<&[u8], usize> = keywords
+/// Each keyword's owners: the rules of the keyword itself and of the keywords inside it.
+fn with_contained<C: AsRef<[usize]>>(direct: &[Vec<usize>], contained: &[C]) -> Vec<Vec<usize>> {
+    direct
         .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_slice(), i))
-        .collect();
-    // Each proper prefix of a keyword, with the keywords that extend it.
-    let mut extending: HashMap<&[u8], Vec<usize>> = HashMap::new();
-    for (j, k) in keywords.iter().enumerate() {
-        for len in 1..k.len() {
-            extending.entry(&k[..len]).or_default().push(j);
-        }
-    }
-    let mut contained = Vec::with_capacity(keywords.len());
-    let mut starting = Vec::with_capacity(keywords.len());
-    for (i, kw) in keywords.iter().enumerate() {
-        let mut inside = Vec::new();
-        let mut longer = Vec::new();
-        for p in 0..kw.len() {
-            // Shorter keywords inside it.
-            inside.extend(
-                (p + 1..=kw.len())
-                    .filter(|q| q - p < kw.len())
-                    .filter_map(|q| index.get(&kw[p..q]).copied()),
-            );
-            // Longer keywords starting with one of its proper suffixes.
-            if p > 0 {
-                if let Some(js) = extending.get(&kw[p..]) {
-                    longer.extend(js.iter().map(|&j| (p, j)));
-                }
+        .zip(contained)
+        .map(|(own, inside)| {
+            let mut all = own.clone();
+            for &j in inside.as_ref() {
+                all.extend_from_slice(&direct[j]);
             }
-        }
-        inside.retain(|&j| j != i);
-        inside.sort_unstable();
-        inside.dedup();
-        // Itself again (` / ` in ` / / `): its rules' window already covers the line.
-        longer.retain(|&(_, j)| j != i);
-        longer.sort_unstable();
-        contained.push(inside);
-        starting.push(longer);
-    }
-    (contained, starting)
-}
-
-/// Whether a leftmost-longest hit on `kw` can mask an occurrence of `other`: `other` occurs
-/// inside `kw`, or a proper suffix of `kw` is a prefix of `other`.
-#[cfg(test)]
-fn hides(kw: &[u8], other: &[u8]) -> bool {
-    (other.len() < kw.len() && memchr::memmem::find(kw, other).is_some())
-        || (1..kw.len()).any(|k| {
-            let tail = &kw[k..];
-            tail.len() < other.len() && other.starts_with(tail)
+            all.sort_unstable();
+            all.dedup();
+            all
         })
+        .collect()
 }
 
 /// The region a rule's regex sees for a keyword hit at `start..end`.
@@ -637,7 +632,7 @@ fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate
 
 #[cfg(test)]
 mod tests {
-    use super::{hidden, hides, Cover};
+    use super::Cover;
 
     #[test]
     fn cover_answers_overlaps() {
@@ -660,41 +655,5 @@ mod tests {
             assert_eq!(cover.hits(&probe), expected, "{probe:?}");
         }
         assert!(!Cover::new([].iter()).hits(&(0..10)));
-    }
-
-    #[test]
-    fn hidden_keywords() {
-        assert!(hides(b"_auth", b"auth"));
-        assert!(hides(b"_auth", b"auth_key"));
-        assert!(hides(b"password", b"pass"));
-        assert!(!hides(b"pass", b"password"));
-        assert!(!hides(b"ghp_", b"npm_"));
-    }
-
-    #[test]
-    fn hidden_keywords_are_those_of_the_pairwise_definition() {
-        let set = crate::rules::RuleSet::builtin().expect("builtin patterns");
-        let mut keywords: Vec<Vec<u8>> = set
-            .rules
-            .iter()
-            .flat_map(|r| {
-                r.keywords
-                    .iter()
-                    .map(|k| k.to_ascii_lowercase().into_bytes())
-            })
-            .collect();
-        keywords.sort();
-        keywords.dedup();
-        let (contained, starting) = hidden(&keywords);
-        for (i, kw) in keywords.iter().enumerate() {
-            let slow: Vec<usize> = (0..keywords.len())
-                .filter(|&j| j != i && hides(kw, &keywords[j]))
-                .collect();
-            let mut fast = contained[i].clone();
-            fast.extend(starting[i].iter().map(|&(_, j)| j));
-            fast.sort_unstable();
-            fast.dedup();
-            assert_eq!(fast, slow, "{}", String::from_utf8_lossy(kw));
-        }
     }
 }
