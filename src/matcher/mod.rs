@@ -83,12 +83,12 @@ pub struct Matcher {
     /// not overlap, so each is checked against the text after the hit.
     starting_inside: Vec<Vec<(usize, usize)>>,
     /// The keywords of multi-line rules (PEM armour and the like) with their rules, and
-    /// memmem finders for their distinct leading bytes as written (`-----BEGIN`). When only
-    /// some lines of a text count, a PEM block whose unchanged header sits above the changed
-    /// body must still be found; memmem over the whole text is far cheaper than the full
-    /// keyword automaton.
+    /// one regex of their distinct leading bytes as written (`-----BEGIN`), a SIMD literal
+    /// search. When
+    /// only some lines of a text count, a PEM block whose unchanged header sits above the
+    /// changed body must still be found; one pass of a few literals over the whole text is far cheaper than the full keyword automaton.
     multiline: Vec<(Vec<u8>, Vec<usize>)>,
-    multiline_anchors: Vec<memchr::memmem::Finder<'static>>,
+    multiline_anchors: Option<regex::bytes::Regex>,
     /// The path rules (`paths = [...]`), by index.
     path_rules: Vec<usize>,
 }
@@ -137,10 +137,13 @@ impl Matcher {
                 }
             }
         }
-        let multiline_anchors = anchors
-            .iter()
-            .map(|a| memchr::memmem::Finder::new(a).into_owned())
-            .collect();
+        let multiline_anchors = (!anchors.is_empty()).then(|| {
+            let alternation: Vec<String> = anchors
+                .iter()
+                .map(|a| regex::escape(&String::from_utf8_lossy(a)))
+                .collect();
+            regex::bytes::Regex::new(&alternation.join("|")).expect("escaped literals compile")
+        });
         let path_rules = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].paths.is_some())
             .collect();
@@ -178,7 +181,12 @@ impl Matcher {
             .iter()
             .map(|s| s.to_vec())
             .collect();
-        Some((Prefilter::Builtin(Box::new(dfa)), keywords, owners, starting))
+        Some((
+            Prefilter::Builtin(Box::new(dfa)),
+            keywords,
+            owners,
+            starting,
+        ))
     }
 
     /// An Aho-Corasick prefilter built now, for a rule set with keywords of its own.
@@ -319,8 +327,13 @@ impl Matcher {
                     .flat_map(move |m| self.hits_at(text, r.start, m))
             })
             .collect();
-        for finder in &self.multiline_anchors {
-            for at in finder.find_iter(text) {
+        for anchor in self
+            .multiline_anchors
+            .iter()
+            .flat_map(|a| a.find_iter(text))
+        {
+            let at = anchor.start();
+            {
                 for (kw, owners) in &self.multiline {
                     let end = at + kw.len();
                     if end <= text.len() && text[at..end].eq_ignore_ascii_case(kw) {

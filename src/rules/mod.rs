@@ -109,6 +109,8 @@ pub struct Rule {
     pub public_near: Vec<String>,
     /// Generic (context + randomness) rules lose to provider rules on overlap.
     pub generic: bool,
+    /// A `named` rule: the value counts only next to its provider's name.
+    pub named: bool,
     /// Generic rules: what makes a match a credential (provider rules: `Syntax`).
     pub context: Context,
     /// Path rules (sensitive files): which paths they apply to. They never enter the keyword
@@ -260,9 +262,33 @@ fn with_groups(re: Regex) -> (Regex, Vec<usize>) {
 /// The regex of a `named` rule: one of `words`, up to 24 name characters, a credential word,
 /// up to 16 more name characters, an optional closing quote or bracket, an assignment (`=`, `:`,
 /// `:=`, `=>`, `>` of an XML element), an optional opening quote or `Bearer `/`Token `, then the
-/// value, which must end where the token's characters end.
+/// value, which must end where the token's characters end. A word that itself ends in a
+/// credential word (`sanitytoken`, a keyword that hits less often than `sanity`) stands for its
+/// start in the regex, so that `sanityToken: ...` matches.
 pub fn named_regex(words: &[String], value: &str) -> String {
-    let words: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    const CREDENTIAL: [&str; 9] = [
+        "key",
+        "token",
+        "secret",
+        "pat",
+        "password",
+        "passwd",
+        "pwd",
+        "credential",
+        "auth",
+    ];
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            let stem = CREDENTIAL
+                .iter()
+                .find_map(|c| lower.strip_suffix(c))
+                .filter(|stem| stem.len() >= 3)
+                .unwrap_or(&lower);
+            regex::escape(stem)
+        })
+        .collect();
     format!(
         r#"(?i:(?:{})[a-z0-9_.-]{{0,24}}?(?:key|token|secret|pat|password|passwd|pwd|credential|auth)[a-z0-9_.-]{{0,16}}["'\]]?\s{{0,3}}(?:=|:=|:|=>|>)\s{{0,3}}(?:["'`]|(?:bearer|token)\s+)?)(?P<secret>{value})(?:[^A-Za-z0-9_+/=-]|$)"#,
         words.join("|")
@@ -402,7 +428,8 @@ impl RuleSet {
         eager: bool,
     ) -> Result<Rule, Error> {
         let mut spec = spec;
-        if !spec.named.is_empty() {
+        let named = !spec.named.is_empty();
+        if named {
             if !spec.keywords.is_empty() || spec.regex.is_empty() || spec.regex.contains("(?P<") {
                 return Err(Error::Pattern {
                     origin: format!("{origin}: rule {}", spec.id),
@@ -494,6 +521,7 @@ impl RuleSet {
                 .map(|w| w.to_ascii_lowercase())
                 .collect(),
             generic,
+            named,
             context,
             paths,
             examples: spec.examples,
@@ -551,6 +579,10 @@ mod tests {
         ] {
             assert_eq!(value(text).as_deref(), Some("1a2b3c4d"), "{text}");
         }
+        // A word ending in a credential word stands for its start.
+        let re2 = compile(&named_regex(&["sanitytoken".into()], "[a-f0-9]{8}")).unwrap();
+        assert!(re2.is_match(b"sanityToken: '1a2b3c4d'"));
+        assert!(re2.is_match(b"SANITY_API_TOKEN=1a2b3c4d"));
         for text in [
             "LINODE_TOKEN=1a2b3c4d5",
             "LINODE_REGION=1a2b3c4d",
