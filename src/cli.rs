@@ -123,6 +123,15 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListFormat,
+
+    /// Only the rules of this provider (id or name, e.g. `openai`; see `scan-secrets rotate`).
+    #[arg(long)]
+    pub provider: Option<String>,
+
+    /// Only the rules whose id, description, provider or keywords contain TEXT
+    /// (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +162,8 @@ pub enum GuideFormat {
 pub enum ListFormat {
     Human,
     Json,
+    /// The README's provider table: one row per provider.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

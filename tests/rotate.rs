@@ -97,3 +97,82 @@ fn all_and_a_provider_conflict() {
     let (code, _, err) = run(&["rotate", "--all", "github"]);
     assert_eq!(code, Some(2), "{err}");
 }
+
+/// Issue 13: the coverage the README promises.
+#[test]
+fn rules_cover_600_rules_from_250_providers() {
+    let (code, text, _) = run(&["rules", "--format", "json"]);
+    assert_eq!(code, Some(0));
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let providers: std::collections::HashSet<&str> = rules
+        .iter()
+        .map(|r| r["provider"].as_str().unwrap())
+        .collect();
+    assert!(rules.len() >= 600, "{} rules", rules.len());
+    assert!(providers.len() >= 250, "{} providers", providers.len());
+    for r in &rules {
+        let check = r["check"].as_str().unwrap();
+        assert!(
+            ["checksum", "path", "context", "name", "format"].contains(&check),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn rules_filter_by_provider_and_text() {
+    let set = RuleSet::builtin().unwrap();
+    let gitlab = set
+        .rules
+        .iter()
+        .filter(|r| set.provider_of(r).id == "gitlab")
+        .count();
+    let (code, text, _) = run(&["rules", "--provider", "GitLab"]);
+    assert_eq!(code, Some(0));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), gitlab + 1, "{text}");
+    assert!(
+        lines[..gitlab].iter().all(|l| l.starts_with("gitlab-")),
+        "{text}"
+    );
+    assert_eq!(lines[gitlab], format!("{gitlab} rules from 1 provider"));
+    // A key without a marker is found next to its provider's name: check `name`.
+    let (_, text, _) = run(&["rules", "--provider", "vultr", "--search", "api key"]);
+    assert!(text.starts_with("vultr-api-key "), "{text}");
+    assert!(text.contains(" name "), "{text}");
+    let (_, text, _) = run(&["rules", "--provider", "datadog", "--search", "application"]);
+    assert!(text.starts_with("datadog-app-key "), "{text}");
+    assert!(text.ends_with("2 rules from 1 provider\n"), "{text}");
+    let (_, text, _) = run(&["rules", "--search", "github-crc32-never-a-word"]);
+    assert_eq!(text, "0 rules from 0 providers\n");
+    let (_, text, _) = run(&["rules", "--search", "ghp_"]);
+    assert!(
+        text.contains("github-pat-classic ") && text.contains(" checksum "),
+        "{text}"
+    );
+    let (code, _, err) = run(&["rules", "--provider", "no-such-provider"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("unknown provider \"no-such-provider\""),
+        "{err}"
+    );
+}
+
+/// The README's provider table is `scan-secrets rules --format markdown`, kept in sync.
+#[test]
+fn readme_provider_table_is_generated() {
+    let (code, table, _) = run(&["rules", "--format", "markdown"]);
+    assert_eq!(code, Some(0));
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = "<!-- providers: scan-secrets rules --format markdown -->\n";
+    let section = readme
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once("<!-- /providers -->"))
+        .map(|(table, _)| table)
+        .expect("README has the provider table markers");
+    assert!(
+        section == table,
+        "README's provider table is stale: regenerate it with `scan-secrets rules --format markdown`"
+    );
+}
