@@ -11,6 +11,26 @@ pub fn order(keywords: &mut Vec<Vec<u8>>) {
     keywords.dedup();
 }
 
+/// Each keyword's owners: the rules of the keyword itself and of the keywords inside it.
+pub fn with_contained<C: AsRef<[usize]>>(
+    direct: &[Vec<usize>],
+    contained: &[C],
+) -> Vec<Vec<usize>> {
+    direct
+        .iter()
+        .zip(contained)
+        .map(|(own, inside)| {
+            let mut all = own.clone();
+            for &j in inside.as_ref() {
+                all.extend_from_slice(&direct[j]);
+            }
+            all.sort_unstable();
+            all.dedup();
+            all
+        })
+        .collect()
+}
+
 /// Per keyword: the shorter keywords inside it, and the longer ones starting inside it.
 pub type Hidden = (Vec<Vec<usize>>, Vec<Vec<(usize, usize)>>);
 

@@ -83,12 +83,11 @@ pub struct Matcher {
     /// not overlap, so each is checked against the text after the hit.
     starting_inside: Vec<Vec<(usize, usize)>>,
     /// The keywords of multi-line rules (PEM armour and the like) with their rules, and
-    /// one regex of their distinct leading bytes as written (`-----BEGIN`), a SIMD literal
-    /// search. When
+    /// one small automaton of their distinct leading bytes as written (`-----BEGIN`). When
     /// only some lines of a text count, a PEM block whose unchanged header sits above the
     /// changed body must still be found; one pass of a few literals over the whole text is far cheaper than the full keyword automaton.
     multiline: Vec<(Vec<u8>, Vec<usize>)>,
-    multiline_anchors: Option<regex::bytes::Regex>,
+    multiline_anchors: Option<aho_corasick::AhoCorasick>,
     /// The path rules (`paths = [...]`), by index.
     path_rules: Vec<usize>,
 }
@@ -106,22 +105,11 @@ impl Matcher {
     }
 
     fn build(rules: Arc<RuleSet>, kind: AhoCorasickKind) -> Self {
-        // Each rule's keywords, lower-case.
-        let rule_keywords: Vec<(usize, Vec<u8>)> = rules
-            .rules
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| {
-                r.keywords
-                    .iter()
-                    .map(move |k| (i, k.to_ascii_lowercase().into_bytes()))
-            })
-            .collect();
-        let (prefilter, keywords, owners, starting_inside) =
-            match Self::builtin_prefilter(&rule_keywords) {
-                Some(built) => built,
-                None => Self::runtime_prefilter(&rule_keywords, kind),
-            };
+        let (prefilter, keywords, owners, starting_inside) = match Self::as_built_prefilter(&rules)
+        {
+            Some(built) => built,
+            None => Self::computed_prefilter(&rules, kind),
+        };
         let mut multiline: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
         let mut anchors: Vec<Vec<u8>> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| r.multiline) {
@@ -137,12 +125,12 @@ impl Matcher {
                 }
             }
         }
+        // Leftmost-first: the match kind whose prefilter is a SIMD (Teddy) search.
         let multiline_anchors = (!anchors.is_empty()).then(|| {
-            let alternation: Vec<String> = anchors
-                .iter()
-                .map(|a| regex::escape(&String::from_utf8_lossy(a)))
-                .collect();
-            regex::bytes::Regex::new(&alternation.join("|")).expect("escaped literals compile")
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&anchors)
+                .expect("a few short literals build")
         });
         let path_rules = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].paths.is_some())
@@ -159,6 +147,49 @@ impl Matcher {
         }
     }
 
+    /// The prebuilt prefilter with the owners build.rs computed, for the builtin rule set as
+    /// loaded (no rule disabled or added): nothing to compute at start-up.
+    fn as_built_prefilter(rules: &RuleSet) -> Option<Built> {
+        if !rules.is_as_built() || rules.rules.len() != prefilter::RULE_COUNT {
+            return None;
+        }
+        let dfa = prefilter::builtin_dfa()?;
+        let keywords = prefilter::KEYWORDS
+            .iter()
+            .map(|k| k.as_bytes().to_vec())
+            .collect();
+        let owners = prefilter::OWNERS.iter().map(|o| o.to_vec()).collect();
+        let starting = prefilter::STARTING_INSIDE
+            .iter()
+            .map(|s| s.to_vec())
+            .collect();
+        Some((
+            Prefilter::Builtin(Box::new(dfa)),
+            keywords,
+            owners,
+            starting,
+        ))
+    }
+
+    /// The prefilter and owners of any other rule set (some rules disabled, custom rules).
+    fn computed_prefilter(rules: &RuleSet, kind: AhoCorasickKind) -> Built {
+        // Each rule's keywords, lower-case.
+        let rule_keywords: Vec<(usize, Vec<u8>)> = rules
+            .rules
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| {
+                r.keywords
+                    .iter()
+                    .map(move |k| (i, k.to_ascii_lowercase().into_bytes()))
+            })
+            .collect();
+        match Self::builtin_prefilter(&rule_keywords) {
+            Some(built) => built,
+            None => Self::runtime_prefilter(&rule_keywords, kind),
+        }
+    }
+
     /// The prebuilt prefilter of the builtin keywords, when every keyword of the rule set is one
     /// of them (no custom rule brings its own).
     fn builtin_prefilter(rule_keywords: &[(usize, Vec<u8>)]) -> Option<Built> {
@@ -172,7 +203,7 @@ impl Matcher {
         for (rule, kw) in rule_keywords {
             direct[*index.get(kw.as_slice())?].push(*rule);
         }
-        let owners = with_contained(&direct, prefilter::CONTAINED);
+        let owners = keywords::with_contained(&direct, prefilter::CONTAINED);
         let keywords = prefilter::KEYWORDS
             .iter()
             .map(|k| k.as_bytes().to_vec())
@@ -207,7 +238,7 @@ impl Matcher {
         // hides `auth`) always, one starting inside it (`_auth` hides `auth_key` in
         // `SECURE_AUTH_KEY`) when the text after the hit completes it (`hits_at`).
         let (contained, starting) = keywords::hidden(&keywords);
-        let owners = with_contained(&direct, &contained);
+        let owners = keywords::with_contained(&direct, &contained);
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -571,23 +602,6 @@ type Built = (
     Vec<Vec<(usize, usize)>>,
 );
 
-/// Each keyword's owners: the rules of the keyword itself and of the keywords inside it.
-fn with_contained<C: AsRef<[usize]>>(direct: &[Vec<usize>], contained: &[C]) -> Vec<Vec<usize>> {
-    direct
-        .iter()
-        .zip(contained)
-        .map(|(own, inside)| {
-            let mut all = own.clone();
-            for &j in inside.as_ref() {
-                all.extend_from_slice(&direct[j]);
-            }
-            all.sort_unstable();
-            all.dedup();
-            all
-        })
-        .collect()
-}
-
 /// The region a rule's regex sees for a keyword hit at `start..end`.
 fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
     let back_limit = start.saturating_sub(BACK);
@@ -645,7 +659,18 @@ fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate
 
 #[cfg(test)]
 mod tests {
-    use super::Cover;
+    use super::{AhoCorasickKind, Cover, Matcher};
+
+    /// The owners build.rs computed for the builtin rules are those computed at start-up.
+    #[test]
+    fn owners_computed_at_build_time_are_those_computed_now() {
+        let set = crate::rules::RuleSet::builtin().unwrap();
+        let (_, k1, o1, s1) = Matcher::as_built_prefilter(&set).expect("as built");
+        let (_, k2, o2, s2) = Matcher::computed_prefilter(&set, AhoCorasickKind::DFA);
+        assert_eq!(k1, k2);
+        assert_eq!(o1, o2);
+        assert_eq!(s1, s2);
+    }
 
     #[test]
     fn cover_answers_overlaps() {

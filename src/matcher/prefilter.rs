@@ -13,7 +13,7 @@ use regex_automata::{Anchored, Input};
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/keywords.rs"));
 }
-pub use embedded::{CONTAINED, KEYWORDS, STARTING_INSIDE};
+pub use embedded::{CONTAINED, KEYWORDS, OWNERS, RULE_COUNT, STARTING_INSIDE};
 
 /// The serialized DFA, aligned as `dense::DFA::from_bytes` needs.
 #[repr(C)]

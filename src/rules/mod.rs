@@ -309,6 +309,9 @@ fn compile(src: &str) -> Result<Regex, regex::Error> {
 pub struct RuleSet {
     pub providers: Vec<Provider>,
     pub rules: Vec<Rule>,
+    /// Exactly the builtin rules, in the order build.rs saw them: the matcher then takes the
+    /// keyword owners build.rs computed instead of computing them.
+    as_built: bool,
 }
 
 /// The guide of the `custom` provider that holds the rules of `.scan-secrets.toml`: the issuer
@@ -341,6 +344,7 @@ impl RuleSet {
         for file in files {
             set.add_parsed(file.name, file.to_spec(), false)?;
         }
+        set.as_built = true;
         Ok(set)
     }
 
@@ -352,6 +356,7 @@ impl RuleSet {
     /// Parses one pattern file and appends its provider and rules. `origin` names the file in
     /// errors; `eager` compiles the regexes now (custom rules).
     pub fn add_file(&mut self, origin: &str, text: &str, eager: bool) -> Result<(), Error> {
+        self.as_built = false;
         let file = parse_file(origin, text)?;
         self.add_parsed(origin, file, eager)
     }
@@ -400,6 +405,7 @@ impl RuleSet {
 
     /// Adds custom rules (from `.scan-secrets.toml`) under a provider named by the config.
     pub fn add_custom(&mut self, origin: &str, specs: Vec<RuleSpec>) -> Result<(), Error> {
+        self.as_built &= specs.is_empty();
         let provider = match self.providers.iter().position(|p| p.id == "custom") {
             Some(i) => i,
             None => {
@@ -443,7 +449,8 @@ impl RuleSet {
             origin: format!("{origin}: rule {}", spec.id),
             message,
         };
-        if self.rules.iter().any(|r| r.id == spec.id) {
+        // Builtin ids are unique by the pattern lint; a custom rule is checked here.
+        if eager && self.rules.iter().any(|r| r.id == spec.id) {
             return Err(err("duplicate rule id".into()));
         }
         let paths = if spec.paths.is_empty() {
@@ -542,8 +549,14 @@ impl RuleSet {
                 });
             }
         }
+        self.as_built &= ids.is_empty();
         self.rules.retain(|r| !ids.contains(&r.id));
         Ok(())
+    }
+
+    /// Whether this is exactly the builtin rule set as `builtin` loaded it.
+    pub fn is_as_built(&self) -> bool {
+        self.as_built
     }
 
     pub fn provider_of(&self, rule: &Rule) -> &Provider {
