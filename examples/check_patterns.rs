@@ -13,7 +13,7 @@ use scan_secrets::rules::RuleSet;
 
 fn main() -> ExitCode {
     let files: Vec<String> = std::env::args().skip(1).collect();
-    let mut set = match RuleSet::builtin() {
+    let mut set = match RuleSet::builtin_with_examples() {
         Ok(set) => set,
         Err(e) => {
             eprintln!("builtin patterns: {e}");

@@ -18,13 +18,15 @@ fn assert_none(problems: Vec<String>) {
 
 #[test]
 fn every_example_through_the_pipeline() {
-    let set = Arc::new(RuleSet::builtin().expect("builtin patterns load"));
+    let set = Arc::new(RuleSet::builtin_with_examples().expect("builtin patterns load"));
     assert_none(lint::example_problems(&set, |_| true));
 }
 
 #[test]
 fn rule_set_lint() {
-    assert_none(lint::rule_problems(&RuleSet::builtin().unwrap()));
+    assert_none(lint::rule_problems(
+        &RuleSet::builtin_with_examples().unwrap(),
+    ));
 }
 
 /// Issue 7: every provider a builtin rule reports has a complete, exact rotation guide.

@@ -52,8 +52,9 @@ fn owned(v: &[&str]) -> Vec<String> {
 }
 
 impl FileDef {
-    /// The file as the TOML parser would have returned it.
-    pub fn to_spec(&self) -> PatternFile {
+    /// The file as the TOML parser would have returned it; without the rules' examples unless
+    /// asked (they are for the pattern lint, and copying them is most of a start-up's work).
+    pub fn to_spec(&self, with_examples: bool) -> PatternFile {
         PatternFile {
             provider: ProviderSpec {
                 id: self.id.into(),
@@ -61,7 +62,11 @@ impl FileDef {
                 env_var: self.env_var.map(Into::into),
                 rotation: self.rotation.as_ref().map(RotationDef::to_spec),
             },
-            rules: self.rules.iter().map(RuleDef::to_spec).collect(),
+            rules: self
+                .rules
+                .iter()
+                .map(|r| r.to_spec(with_examples))
+                .collect(),
         }
     }
 }
@@ -87,7 +92,8 @@ impl RotationDef {
 }
 
 impl RuleDef {
-    fn to_spec(&self) -> RuleSpec {
+    fn to_spec(&self, with_examples: bool) -> RuleSpec {
+        let examples = |v: &[&str]| if with_examples { owned(v) } else { Vec::new() };
         RuleSpec {
             id: self.id.into(),
             description: self.description.into(),
@@ -103,8 +109,8 @@ impl RuleDef {
             context: self.context.map(Into::into),
             multiline: self.multiline,
             public_near: owned(self.public_near),
-            examples: owned(self.examples),
-            negative_examples: owned(self.negative_examples),
+            examples: examples(self.examples),
+            negative_examples: examples(self.negative_examples),
         }
     }
 }

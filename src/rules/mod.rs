@@ -335,14 +335,23 @@ fn custom_rotation() -> RotationSpec {
 }
 
 impl RuleSet {
-    /// The embedded rules. A provider's own file (`generic.toml`) loads before its
+    /// The embedded rules, without their examples. A provider's own file (`generic.toml`) loads before its
     /// continuations (`generic-sql.toml`).
     pub fn builtin() -> Result<Self, Error> {
+        Self::load_builtin(false)
+    }
+
+    /// The embedded rules with their examples and negative examples (for the pattern lint).
+    pub fn builtin_with_examples() -> Result<Self, Error> {
+        Self::load_builtin(true)
+    }
+
+    fn load_builtin(with_examples: bool) -> Result<Self, Error> {
         let mut set = RuleSet::default();
         let mut files: Vec<&embedded::FileDef> = embedded::FILES.iter().collect();
         files.sort_by_key(|f| (f.name.contains('-'), f.name));
         for file in files {
-            set.add_parsed(file.name, file.to_spec(), false)?;
+            set.add_parsed(file.name, file.to_spec(with_examples), false)?;
         }
         set.as_built = true;
         Ok(set)
