@@ -101,19 +101,21 @@ pub fn rules(args: RulesArgs) -> Result<Status, Error> {
 
 /// The README's table of providers: name, id, rule count and the checks their rules use.
 fn provider_table(set: &RuleSet, rules: &[&Rule]) -> String {
+    // Per provider: its rules' count and checks.
+    let mut counts: Vec<(usize, Vec<&str>)> = vec![(0, Vec::new()); set.providers.len()];
+    for r in rules {
+        let (n, checks) = &mut counts[r.provider];
+        *n += 1;
+        checks.push(check_of(r));
+    }
     let mut rows: Vec<(String, &str, usize, Vec<&str>)> = Vec::new();
-    for p in &set.providers {
-        let own: Vec<&&Rule> = rules
-            .iter()
-            .filter(|r| set.provider_of(r).id == p.id)
-            .collect();
-        if own.is_empty() {
+    for (p, (n, mut checks)) in set.providers.iter().zip(counts) {
+        if n == 0 {
             continue;
         }
-        let mut checks: Vec<&str> = own.iter().map(|r| check_of(r)).collect();
         checks.sort_unstable();
         checks.dedup();
-        rows.push((p.name.replace('|', "/"), &p.id, own.len(), checks));
+        rows.push((p.name.replace('|', "/"), &p.id, n, checks));
     }
     rows.sort_by_key(|r| r.0.to_ascii_lowercase());
     let mut out = String::from("| Provider | id | Rules | Checks |\n|---|---|---:|---|\n");

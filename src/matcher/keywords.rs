@@ -11,12 +11,24 @@ pub fn order(keywords: &mut Vec<Vec<u8>>) {
     keywords.dedup();
 }
 
-/// Each keyword's owners: the rules of the keyword itself and of the keywords inside it.
-pub fn with_contained<C: AsRef<[usize]>>(
-    direct: &[Vec<usize>],
+/// Each keyword's owners: the rules of the keyword itself and of the keywords inside it
+/// (`contained`, from `hidden`). `rule_keywords` pairs a rule's index with one of its keywords
+/// (lower case); `None` when one of them is not in `keywords`.
+pub fn owners<'a, K: AsRef<[u8]>, C: AsRef<[usize]>>(
+    keywords: &[K],
     contained: &[C],
-) -> Vec<Vec<usize>> {
-    direct
+    rule_keywords: impl IntoIterator<Item = (usize, &'a [u8])>,
+) -> Option<Vec<Vec<usize>>> {
+    let index: HashMap<&[u8], usize> = keywords
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_ref(), i))
+        .collect();
+    let mut direct: Vec<Vec<usize>> = vec![Vec::new(); keywords.len()];
+    for (rule, kw) in rule_keywords {
+        direct[*index.get(kw)?].push(rule);
+    }
+    let owners = direct
         .iter()
         .zip(contained)
         .map(|(own, inside)| {
@@ -28,7 +40,8 @@ pub fn with_contained<C: AsRef<[usize]>>(
             all.dedup();
             all
         })
-        .collect()
+        .collect();
+    Some(owners)
 }
 
 /// Per keyword: the shorter keywords inside it, and the longer ones starting inside it.

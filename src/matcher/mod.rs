@@ -5,7 +5,6 @@
 //! It sees only bytes and the compiled `RuleSet`, never config or output; path rules (sensitive
 //! files) also see the file's path, through `scan_path`.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -153,22 +152,8 @@ impl Matcher {
         if !rules.is_as_built() || rules.rules.len() != prefilter::RULE_COUNT {
             return None;
         }
-        let dfa = prefilter::builtin_dfa()?;
-        let keywords = prefilter::KEYWORDS
-            .iter()
-            .map(|k| k.as_bytes().to_vec())
-            .collect();
         let owners = prefilter::OWNERS.iter().map(|o| o.to_vec()).collect();
-        let starting = prefilter::STARTING_INSIDE
-            .iter()
-            .map(|s| s.to_vec())
-            .collect();
-        Some((
-            Prefilter::Builtin(Box::new(dfa)),
-            keywords,
-            owners,
-            starting,
-        ))
+        Self::with_builtin_keywords(owners)
     }
 
     /// The prefilter and owners of any other rule set (some rules disabled, custom rules).
@@ -184,26 +169,17 @@ impl Matcher {
                     .map(move |k| (i, k.to_ascii_lowercase().into_bytes()))
             })
             .collect();
-        match Self::builtin_prefilter(&rule_keywords) {
-            Some(built) => built,
-            None => Self::runtime_prefilter(&rule_keywords, kind),
-        }
+        let pairs = rule_keywords.iter().map(|(r, k)| (*r, k.as_slice()));
+        // The prebuilt DFA serves whenever every keyword is a builtin one (no custom rule
+        // brings its own).
+        keywords::owners(prefilter::KEYWORDS, prefilter::CONTAINED, pairs)
+            .and_then(Self::with_builtin_keywords)
+            .unwrap_or_else(|| Self::runtime_prefilter(&rule_keywords, kind))
     }
 
-    /// The prebuilt prefilter of the builtin keywords, when every keyword of the rule set is one
-    /// of them (no custom rule brings its own).
-    fn builtin_prefilter(rule_keywords: &[(usize, Vec<u8>)]) -> Option<Built> {
+    /// The prebuilt DFA over the builtin keywords, with the given owners of each keyword.
+    fn with_builtin_keywords(owners: Vec<Vec<usize>>) -> Option<Built> {
         let dfa = prefilter::builtin_dfa()?;
-        let index: HashMap<&[u8], usize> = prefilter::KEYWORDS
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_bytes(), i))
-            .collect();
-        let mut direct: Vec<Vec<usize>> = vec![Vec::new(); prefilter::KEYWORDS.len()];
-        for (rule, kw) in rule_keywords {
-            direct[*index.get(kw.as_slice())?].push(*rule);
-        }
-        let owners = keywords::with_contained(&direct, prefilter::CONTAINED);
         let keywords = prefilter::KEYWORDS
             .iter()
             .map(|k| k.as_bytes().to_vec())
@@ -224,21 +200,14 @@ impl Matcher {
     fn runtime_prefilter(rule_keywords: &[(usize, Vec<u8>)], kind: AhoCorasickKind) -> Built {
         let mut keywords: Vec<Vec<u8>> = rule_keywords.iter().map(|(_, k)| k.clone()).collect();
         keywords::order(&mut keywords);
-        let index: HashMap<&[u8], usize> = keywords
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_slice(), i))
-            .collect();
-        let mut direct: Vec<Vec<usize>> = vec![Vec::new(); keywords.len()];
-        for (rule, kw) in rule_keywords {
-            direct[index[kw.as_slice()]].push(*rule);
-        }
         // The search is non-overlapping (much faster than overlapping search), so a hit on a
         // keyword must also stand for every keyword it can hide: one contained in it (`_auth`
         // hides `auth`) always, one starting inside it (`_auth` hides `auth_key` in
         // `SECURE_AUTH_KEY`) when the text after the hit completes it (`hits_at`).
         let (contained, starting) = keywords::hidden(&keywords);
-        let owners = keywords::with_contained(&direct, &contained);
+        let pairs = rule_keywords.iter().map(|(r, k)| (*r, k.as_slice()));
+        let owners = keywords::owners(&keywords, &contained, pairs)
+            .expect("every rule keyword is in the list made of them");
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)

@@ -188,8 +188,14 @@ impl PathRule {
 
     /// Whether a file at `path` (relative, `/`-separated) is one this rule is about.
     pub fn matches(&self, path: &str) -> bool {
-        let lower = path.to_ascii_lowercase();
-        if !self.literals.iter().any(|l| lower.contains(l.as_str())) {
+        let contains = |literal: &str| {
+            literal.is_empty()
+                || path
+                    .as_bytes()
+                    .windows(literal.len())
+                    .any(|w| w.eq_ignore_ascii_case(literal.as_bytes()))
+        };
+        if !self.literals.iter().any(|l| contains(l)) {
             return false;
         }
         let (include, exclude) = self.sets.get_or_init(|| {
@@ -266,6 +272,7 @@ fn with_groups(re: Regex) -> (Regex, Vec<usize>) {
 /// credential word (`sanitytoken`, a keyword that hits less often than `sanity`) stands for its
 /// start in the regex, so that `sanityToken: ...` matches.
 pub fn named_regex(words: &[String], value: &str) -> String {
+    // The alternation below, in this order.
     const CREDENTIAL: [&str; 9] = [
         "key",
         "token",
@@ -290,8 +297,9 @@ pub fn named_regex(words: &[String], value: &str) -> String {
         })
         .collect();
     format!(
-        r#"(?i:(?:{})[a-z0-9_.-]{{0,24}}?(?:key|token|secret|pat|password|passwd|pwd|credential|auth)[a-z0-9_.-]{{0,16}}["'\]]?\s{{0,3}}(?:=|:=|:|=>|>)\s{{0,3}}(?:["'`]|(?:bearer|token)\s+)?)(?P<secret>{value})(?:[^A-Za-z0-9_+/=-]|$)"#,
-        words.join("|")
+        r#"(?i:(?:{})[a-z0-9_.-]{{0,24}}?(?:{})[a-z0-9_.-]{{0,16}}["'\]]?\s{{0,3}}(?:=|:=|:|=>|>)\s{{0,3}}(?:["'`]|(?:bearer|token)\s+)?)(?P<secret>{value})(?:[^A-Za-z0-9_+/=-]|$)"#,
+        words.join("|"),
+        CREDENTIAL.join("|")
     )
 }
 
