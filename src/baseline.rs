@@ -105,7 +105,7 @@ impl Baseline {
                 .entry(&f.fingerprint)
                 .or_insert_with(|| Entry {
                     fingerprint: f.fingerprint.clone(),
-                    rule: rules.rules[f.rule].id.clone(),
+                    rule: rules.rules[f.rule].id.to_string(),
                     file: f.origin.path().to_string(),
                 });
         }

@@ -44,7 +44,7 @@ pub fn rules(args: RulesArgs) -> Result<Status, Error> {
                 let p = set.provider_of(r);
                 [&r.id, &r.description, &p.id, &p.name]
                     .into_iter()
-                    .chain(&r.keywords)
+                    .chain(r.keywords.iter())
                     .any(|field| field.to_ascii_lowercase().contains(text))
             })
         })

@@ -298,7 +298,11 @@ fn show_secrets(flag: Option<&str>) -> Result<bool, Error> {
 /// says).
 fn check_examples(origin: &str, set: &Arc<RuleSet>, custom: &[String]) -> Result<(), Error> {
     let matcher = crate::matcher::Matcher::for_small_inputs(set.clone());
-    for rule in set.rules.iter().filter(|r| custom.contains(&r.id)) {
+    for rule in set
+        .rules
+        .iter()
+        .filter(|r| custom.iter().any(|c| *c == r.id))
+    {
         let index = set.rules.iter().position(|r| r.id == rule.id);
         let found = |example: &str| {
             let (path, text) = crate::rules::split_example(rule, example);
@@ -365,7 +369,7 @@ fn check(
     } else {
         RuleSet::default()
     };
-    let custom: Vec<String> = config.rules.iter().map(|r| r.id.clone()).collect();
+    let custom: Vec<String> = config.rules.iter().map(|r| r.id.to_string()).collect();
     if !config.rules.is_empty() {
         rules.add_custom(origin, config.rules.clone())?;
     }

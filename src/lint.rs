@@ -25,7 +25,7 @@ pub fn rule_ids(matcher: &Matcher, path: Option<&str>, text: &str) -> Vec<String
     let (found, _) = scan_chunk(matcher, &Allowlist::default(), &chunk);
     found
         .iter()
-        .map(|f| matcher.rules().rules[f.rule].id.clone())
+        .map(|f| matcher.rules().rules[f.rule].id.to_string())
         .collect()
 }
 
@@ -39,19 +39,19 @@ pub fn example_problems(set: &Arc<RuleSet>, select: impl Fn(&Rule) -> bool) -> V
             problems.push(format!("{}: regex does not compile", rule.id));
             continue;
         }
-        for ex in &rule.examples {
+        for ex in rule.examples.iter() {
             let (path, text) = split_example(rule, ex);
             let got = rule_ids(&matcher, path, text);
             // A sensitive file's content may rightly hold other findings too.
-            let exact = path.is_none() && got.iter().any(|id| id != &rule.id);
-            if !got.contains(&rule.id) || exact {
+            let exact = path.is_none() && got.iter().any(|id| *id != rule.id);
+            if !got.iter().any(|id| *id == rule.id) || exact {
                 problems.push(format!("{}: example {ex:?} gave {got:?}", rule.id));
             }
         }
-        for ex in &rule.negative_examples {
+        for ex in rule.negative_examples.iter() {
             let (path, text) = split_example(rule, ex);
             let got = rule_ids(&matcher, path, text);
-            if got.contains(&rule.id) {
+            if got.iter().any(|id| *id == rule.id) {
                 problems.push(format!("{}: negative example {ex:?} was reported", rule.id));
             }
         }
@@ -118,17 +118,9 @@ pub fn rule_problems(set: &RuleSet) -> Vec<String> {
 /// Every provider a rule reports has a complete rotation guide: name, env var, https revoke
 /// and docs URLs, two steps or more, abuse check, damage limit and switch-over.
 pub fn guide_problems(set: &RuleSet) -> Vec<String> {
-    let used: HashSet<&str> = set
-        .rules
-        .iter()
-        .map(|r| set.provider_of(r).id.as_str())
-        .collect();
+    let used: HashSet<&str> = set.rules.iter().map(|r| &*set.provider_of(r).id).collect();
     let mut problems = Vec::new();
-    for p in set
-        .providers
-        .iter()
-        .filter(|p| used.contains(p.id.as_str()))
-    {
+    for p in set.providers.iter().filter(|p| used.contains(&*p.id)) {
         let r = &p.rotation;
         let mut bad = |what: &str| problems.push(format!("provider {}: {what}", p.id));
         if p.name.trim().is_empty() {

@@ -122,7 +122,7 @@ proptest! {
             .iter()
             .map(|f| {
                 (
-                    matcher.rules().rules[f.rule].id.as_str(),
+                    &*matcher.rules().rules[f.rule].id,
                     f.location.line,
                     f.location.column,
                     String::from_utf8_lossy(&f.secret).into_owned(),

@@ -152,7 +152,7 @@ pub fn check(
     if let Some(reason) = inline(text, cand, allow) {
         return Some(reason);
     }
-    let own = allow.per_rule.get(&rule.id);
+    let own = allow.per_rule.get(&*rule.id);
     if own.is_some_and(|own| path.is_some_and(|p| own.path_allowed(p))) {
         return Some(Reason::AllowPath);
     }

@@ -5,8 +5,9 @@
 //! It sees only bytes and the compiled `RuleSet`, never config or output; path rules (sensitive
 //! files) also see the file's path, through `scan_path`.
 
+use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 mod keywords;
 mod prefilter;
@@ -74,19 +75,22 @@ pub struct Matcher {
     rules: Arc<RuleSet>,
     prefilter: Prefilter,
     /// For each prefilter pattern, the rules that own that keyword or a keyword inside it.
-    owners: Vec<Vec<usize>>,
+    owners: Table<usize>,
     /// The prefilter patterns (lower-case).
-    keywords: Vec<Vec<u8>>,
+    keywords: Table<u8>,
     /// For each pattern, the longer patterns that may start inside a hit on it, with their
     /// offset in the hit (`_auth` then `auth_key` at 1 in `SECURE_AUTH_KEY`): the search does
     /// not overlap, so each is checked against the text after the hit.
-    starting_inside: Vec<Vec<(usize, usize)>>,
+    starting_inside: Table<(usize, usize)>,
     /// The keywords of multi-line rules (PEM armour and the like) with their rules, and
-    /// one small automaton of their distinct leading bytes as written (`-----BEGIN`). When
-    /// only some lines of a text count, a PEM block whose unchanged header sits above the
-    /// changed body must still be found; one pass of a few literals over the whole text is far cheaper than the full keyword automaton.
+    /// their distinct leading bytes as written (`-----BEGIN`). When only some lines of a text
+    /// count, a PEM block whose unchanged header sits above the changed body must still be
+    /// found; one pass of a few literals over the whole text is far cheaper than the full
+    /// keyword automaton.
     multiline: Vec<(Vec<u8>, Vec<usize>)>,
-    multiline_anchors: Option<aho_corasick::AhoCorasick>,
+    anchors: Vec<Vec<u8>>,
+    /// The automaton of `anchors`, built on first use: only a scan of changed lines needs it.
+    multiline_anchors: OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// The path rules (`paths = [...]`), by index.
     path_rules: Vec<usize>,
 }
@@ -112,7 +116,7 @@ impl Matcher {
         let mut multiline: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
         let mut anchors: Vec<Vec<u8>> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| r.multiline) {
-            for kw in &rule.keywords {
+            for kw in rule.keywords.iter() {
                 let anchor = kw.as_bytes()[..kw.len().min(10)].to_vec();
                 if !anchors.contains(&anchor) {
                     anchors.push(anchor);
@@ -124,13 +128,6 @@ impl Matcher {
                 }
             }
         }
-        // Leftmost-first: the match kind whose prefilter is a SIMD (Teddy) search.
-        let multiline_anchors = (!anchors.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(&anchors)
-                .expect("a few short literals build")
-        });
         let path_rules = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].paths.is_some())
             .collect();
@@ -141,7 +138,8 @@ impl Matcher {
             keywords,
             starting_inside,
             multiline,
-            multiline_anchors,
+            anchors,
+            multiline_anchors: OnceLock::new(),
             path_rules,
         }
     }
@@ -152,8 +150,7 @@ impl Matcher {
         if !rules.is_as_built() || rules.rules.len() != prefilter::RULE_COUNT {
             return None;
         }
-        let owners = prefilter::OWNERS.iter().map(|o| o.to_vec()).collect();
-        Self::with_builtin_keywords(owners)
+        Self::with_builtin_keywords(Cow::Borrowed(prefilter::OWNERS))
     }
 
     /// The prefilter and owners of any other rule set (some rules disabled, custom rules).
@@ -173,26 +170,18 @@ impl Matcher {
         // The prebuilt DFA serves whenever every keyword is a builtin one (no custom rule
         // brings its own).
         keywords::owners(prefilter::KEYWORDS, prefilter::CONTAINED, pairs)
-            .and_then(Self::with_builtin_keywords)
+            .and_then(|owners| Self::with_builtin_keywords(owned_table(owners)))
             .unwrap_or_else(|| Self::runtime_prefilter(&rule_keywords, kind))
     }
 
     /// The prebuilt DFA over the builtin keywords, with the given owners of each keyword.
-    fn with_builtin_keywords(owners: Vec<Vec<usize>>) -> Option<Built> {
+    fn with_builtin_keywords(owners: Table<usize>) -> Option<Built> {
         let dfa = prefilter::builtin_dfa()?;
-        let keywords = prefilter::KEYWORDS
-            .iter()
-            .map(|k| k.as_bytes().to_vec())
-            .collect();
-        let starting = prefilter::STARTING_INSIDE
-            .iter()
-            .map(|s| s.to_vec())
-            .collect();
         Some((
             Prefilter::Builtin(Box::new(dfa)),
-            keywords,
+            Cow::Borrowed(prefilter::KEYWORDS),
             owners,
-            starting,
+            Cow::Borrowed(prefilter::STARTING_INSIDE),
         ))
     }
 
@@ -214,7 +203,27 @@ impl Matcher {
             .kind(Some(kind))
             .build(&keywords)
             .expect("keyword automaton within default limits");
-        (Prefilter::Built(ac), keywords, owners, starting)
+        (
+            Prefilter::Built(ac),
+            owned_table(keywords),
+            owned_table(owners),
+            owned_table(starting),
+        )
+    }
+
+    /// The automaton of the multi-line rules' anchors; `None` without multi-line rules.
+    fn anchors(&self) -> Option<&aho_corasick::AhoCorasick> {
+        self.multiline_anchors
+            .get_or_init(|| {
+                // Leftmost-first: the match kind whose prefilter is a SIMD (Teddy) search.
+                (!self.anchors.is_empty()).then(|| {
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .build(&self.anchors)
+                        .expect("a few short literals build")
+                })
+            })
+            .as_ref()
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -242,15 +251,15 @@ impl Matcher {
         text: &'a [u8],
         base: usize,
         (i, start, end): (usize, usize, usize),
-    ) -> impl Iterator<Item = (&'a Vec<usize>, usize, usize)> + 'a {
+    ) -> impl Iterator<Item = (&'a [usize], usize, usize)> + 'a {
         let start = base + start;
-        let own = (&self.owners[i], start, base + end);
+        let own = (&*self.owners[i], start, base + end);
         std::iter::once(own).chain(self.starting_inside[i].iter().filter_map(move |&(k, j)| {
-            let kw = &self.keywords[j];
+            let kw: &[u8] = &self.keywords[j];
             let at = start + k;
             text.get(at..at + kw.len())
                 .filter(|t| t.eq_ignore_ascii_case(kw))
-                .map(|_| (&self.owners[j], at, at + kw.len()))
+                .map(|_| (&*self.owners[j], at, at + kw.len()))
         }))
     }
 
@@ -319,7 +328,7 @@ impl Matcher {
     }
 
     fn scan_plain_in(&self, text: &[u8], ranges: &[Range<usize>]) -> Vec<Candidate> {
-        let mut hits: Vec<(&Vec<usize>, usize, usize)> = ranges
+        let mut hits: Vec<(&[usize], usize, usize)> = ranges
             .iter()
             .flat_map(|r| {
                 self.prefilter
@@ -327,11 +336,7 @@ impl Matcher {
                     .flat_map(move |m| self.hits_at(text, r.start, m))
             })
             .collect();
-        for anchor in self
-            .multiline_anchors
-            .iter()
-            .flat_map(|a| a.find_iter(text))
-        {
+        for anchor in self.anchors().iter().flat_map(|a| a.find_iter(text)) {
             let at = anchor.start();
             {
                 for (kw, owners) in &self.multiline {
@@ -433,7 +438,7 @@ impl Matcher {
     fn run<'a>(
         &self,
         text: &[u8],
-        hits: impl Iterator<Item = (&'a Vec<usize>, usize, usize)>,
+        hits: impl Iterator<Item = (&'a [usize], usize, usize)>,
     ) -> Vec<Candidate> {
         // Per rule: merged windows, in order of appearance.
         let mut windows: Vec<(usize, Range<usize>)> = Vec::new();
@@ -564,12 +569,15 @@ impl Cover {
 }
 
 /// The prefilter, its keywords, each keyword's owners and the keywords starting inside each.
-type Built = (
-    Prefilter,
-    Vec<Vec<u8>>,
-    Vec<Vec<usize>>,
-    Vec<Vec<(usize, usize)>>,
-);
+type Built = (Prefilter, Table<u8>, Table<usize>, Table<(usize, usize)>);
+
+/// A list per prefilter keyword: borrowed from the binary for the builtin rules (build.rs
+/// computed it), owned when computed at start-up.
+type Table<T> = Cow<'static, [Cow<'static, [T]>]>;
+
+fn owned_table<T: Clone>(lists: Vec<Vec<T>>) -> Table<T> {
+    Cow::Owned(lists.into_iter().map(Cow::Owned).collect())
+}
 
 /// The region a rule's regex sees for a keyword hit at `start..end`.
 fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {

@@ -11,6 +11,7 @@ use regex_automata::dfa::{dense, Automaton};
 use regex_automata::{Anchored, Input};
 
 mod embedded {
+    use std::borrow::Cow;
     include!(concat!(env!("OUT_DIR"), "/keywords.rs"));
 }
 pub use embedded::{CONTAINED, KEYWORDS, OWNERS, RULE_COUNT, STARTING_INSIDE};
@@ -101,6 +102,7 @@ mod tests {
         let mut text = String::new();
         for (i, kw) in KEYWORDS.iter().enumerate() {
             // Each keyword, upper-cased every other time, glued to its neighbours or not.
+            let kw = String::from_utf8_lossy(kw);
             let kw = if i % 2 == 0 {
                 kw.to_ascii_uppercase()
             } else {

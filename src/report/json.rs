@@ -40,6 +40,7 @@
 //! moves, never a line number. Fields are only ever added, never renamed or removed; a change
 //! of meaning gets a new fingerprint version.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
@@ -106,7 +107,7 @@ struct JsonRotation<'a> {
     provider_name: &'a str,
     env_var: &'a str,
     revoke_url: &'a str,
-    steps: &'a [String],
+    steps: &'a [Cow<'static, str>],
     abuse_check: &'a str,
     limit_damage: &'a str,
     zero_downtime: &'static str,

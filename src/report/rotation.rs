@@ -177,7 +177,7 @@ fn steps_name_env_var(p: &Provider) -> bool {
     p.rotation
         .steps
         .iter()
-        .any(|step| step.contains(&p.env_var))
+        .any(|step| step.contains(&*p.env_var))
 }
 
 #[cfg(test)]

@@ -9,12 +9,14 @@ pub mod checksum;
 mod embedded;
 pub mod file;
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::error::Error;
-use file::{PatternFile, RotationSpec, RuleSpec, SwitchPattern, ZeroDowntime};
+use file::{PatternFile, RotationSpec, RuleSpec, SwitchPattern, Text, Texts, ZeroDowntime};
 
 /// Compiled-program limits for every rule regex: a rule that needs more is rejected.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -84,20 +86,21 @@ impl Context {
 
 #[derive(Debug, Clone)]
 pub struct Provider {
-    pub id: String,
-    pub name: String,
-    pub env_var: String,
+    pub id: Text,
+    pub name: Text,
+    pub env_var: Text,
     pub rotation: RotationSpec,
 }
 
 #[derive(Debug)]
 pub struct Rule {
-    pub id: String,
-    pub description: String,
+    pub id: Text,
+    pub description: Text,
     /// Index into `RuleSet::providers`.
     pub provider: usize,
-    pub keywords: Vec<String>,
-    pub regex_src: String,
+    pub keywords: Texts,
+    /// The regex as written; for a `named` rule, the value only (see `full_regex`).
+    pub regex_src: Text,
     /// The compiled regex and the indexes of its value groups, built on first use.
     regex: OnceLock<Option<(Regex, Vec<usize>)>>,
     pub min_entropy: Option<f64>,
@@ -106,7 +109,7 @@ pub struct Rule {
     pub confidence: Confidence,
     pub multiline: bool,
     /// Lower-case words that, near a match, mark it a documented public identifier (`low`).
-    pub public_near: Vec<String>,
+    pub public_near: Texts,
     /// Generic (context + randomness) rules lose to provider rules on overlap.
     pub generic: bool,
     /// A `named` rule: the value counts only next to its provider's name.
@@ -116,16 +119,16 @@ pub struct Rule {
     /// Path rules (sensitive files): which paths they apply to. They never enter the keyword
     /// prefilter; `Matcher::scan_path` runs them.
     pub paths: Option<PathRule>,
-    pub examples: Vec<String>,
-    pub negative_examples: Vec<String>,
+    pub examples: Texts,
+    pub negative_examples: Texts,
 }
 
 /// The paths a path rule applies to.
 #[derive(Debug)]
 pub struct PathRule {
     /// `paths` and `not_paths` as written, for listings.
-    pub globs: Vec<String>,
-    not_globs: Vec<String>,
+    pub globs: Texts,
+    not_globs: Texts,
     /// Per glob of `paths`, a literal every matching path contains (lower case; empty when the
     /// glob has alternatives): a path that contains none cannot match, and the glob sets,
     /// which cost a regex build each, are compiled only when one is found.
@@ -133,7 +136,7 @@ pub struct PathRule {
     sets: OnceLock<(globset::GlobSet, globset::GlobSet)>,
 }
 
-fn glob_set(globs: &[String]) -> Result<globset::GlobSet, String> {
+fn glob_set(globs: &[Text]) -> Result<globset::GlobSet, String> {
     let mut b = globset::GlobSetBuilder::new();
     for g in globs {
         // Like .gitignore: a glob without `/` matches the name in any directory.
@@ -154,7 +157,7 @@ fn glob_set(globs: &[String]) -> Result<globset::GlobSet, String> {
 
 impl PathRule {
     /// `eager` compiles the globs now, so that a bad one is reported at load (custom rules).
-    fn new(paths: &[String], not_paths: &[String], eager: bool) -> Result<Self, String> {
+    fn new(paths: &Texts, not_paths: &Texts, eager: bool) -> Result<Self, String> {
         let literals = paths
             .iter()
             .map(|g| {
@@ -168,8 +171,8 @@ impl PathRule {
             })
             .collect();
         let rule = PathRule {
-            globs: paths.to_vec(),
-            not_globs: not_paths.to_vec(),
+            globs: paths.clone(),
+            not_globs: not_paths.clone(),
             literals,
             sets: OnceLock::new(),
         };
@@ -200,7 +203,7 @@ impl PathRule {
         }
         let (include, exclude) = self.sets.get_or_init(|| {
             let set =
-                |globs: &[String]| glob_set(globs).unwrap_or_else(|_| globset::GlobSet::empty());
+                |globs: &[Text]| glob_set(globs).unwrap_or_else(|_| globset::GlobSet::empty());
             (set(&self.globs), set(&self.not_globs))
         });
         include.is_match(path) && !exclude.is_match(path)
@@ -238,8 +241,18 @@ impl Rule {
             return None;
         }
         self.regex
-            .get_or_init(|| compile(&self.regex_src).ok().map(with_groups))
+            .get_or_init(|| compile(&self.full_regex()).ok().map(with_groups))
             .as_ref()
+    }
+
+    /// The regex that runs: `regex_src`, or for a `named` rule the regex `named_regex` builds
+    /// around it (built when the rule first runs, not at load).
+    pub fn full_regex(&self) -> Cow<'_, str> {
+        if self.named {
+            Cow::Owned(named_regex(&self.keywords, &self.regex_src))
+        } else {
+            Cow::Borrowed(&self.regex_src)
+        }
     }
 }
 
@@ -271,7 +284,7 @@ fn with_groups(re: Regex) -> (Regex, Vec<usize>) {
 /// value, which must end where the token's characters end. A word that itself ends in a
 /// credential word (`sanitytoken`, a keyword that hits less often than `sanity`) stands for its
 /// start in the regex, so that `sanityToken: ...` matches.
-pub fn named_regex(words: &[String], value: &str) -> String {
+pub fn named_regex(words: &[Text], value: &str) -> String {
     // The alternation below, in this order.
     const CREDENTIAL: [&str; 9] = [
         "key",
@@ -317,6 +330,8 @@ fn compile(src: &str) -> Result<Regex, regex::Error> {
 pub struct RuleSet {
     pub providers: Vec<Provider>,
     pub rules: Vec<Rule>,
+    /// Each provider's index in `providers`, by id.
+    provider_index: HashMap<Text, usize>,
     /// Exactly the builtin rules, in the order build.rs saw them: the matcher then takes the
     /// keyword owners build.rs computed instead of computing them.
     as_built: bool,
@@ -328,10 +343,10 @@ fn custom_rotation() -> RotationSpec {
     RotationSpec {
         revoke_url: "the issuer of this credential".into(),
         docs_url: None,
-        steps: vec![
-            "Revoke or roll the credential where it was issued.".into(),
-            "Create a new one and store it outside the code (environment variable or secret manager).".into(),
-        ],
+        steps: Cow::Borrowed(&[
+            Cow::Borrowed("Revoke or roll the credential where it was issued."),
+            Cow::Borrowed("Create a new one and store it outside the code (environment variable or secret manager)."),
+        ]),
         abuse_check: "Review the issuer's access, audit or billing logs for use of the old value since the commit date.".into(),
         limit_damage: "Give the replacement the least privilege, the shortest expiry and the narrowest network access the issuer allows.".into(),
         revocation_api: None,
@@ -356,16 +371,18 @@ impl RuleSet {
 
     fn load_builtin(with_examples: bool) -> Result<Self, Error> {
         let mut set = RuleSet::default();
-        let mut files: Vec<&embedded::FileDef> = embedded::FILES.iter().collect();
-        files.sort_by_key(|f| (f.name.contains('-'), f.name));
-        for file in files {
-            set.add_parsed(file.name, file.to_spec(with_examples), false)?;
+        set.rules
+            .reserve(embedded::FILES.iter().map(|f| f.file.rules.len()).sum());
+        set.providers.reserve(embedded::FILES.len());
+        set.provider_index.reserve(embedded::FILES.len());
+        for embedded in embedded::FILES {
+            set.add_parsed(embedded.name, &embedded.file, false, with_examples)?;
         }
         set.as_built = true;
         Ok(set)
     }
 
-    /// Names of the embedded pattern files (for the lint test).
+    /// Names of the embedded pattern files, in load order (for the lint test).
     pub fn builtin_files() -> impl Iterator<Item = &'static str> {
         embedded::FILES.iter().map(|f| f.name)
     }
@@ -375,24 +392,31 @@ impl RuleSet {
     pub fn add_file(&mut self, origin: &str, text: &str, eager: bool) -> Result<(), Error> {
         self.as_built = false;
         let file = parse_file(origin, text)?;
-        self.add_parsed(origin, file, eager)
+        self.add_parsed(origin, &file, eager, true)
     }
 
-    /// Appends a parsed pattern file's provider and rules (see `add_file`).
-    fn add_parsed(&mut self, origin: &str, file: PatternFile, eager: bool) -> Result<(), Error> {
-        let spec = file.provider;
+    /// Appends a parsed pattern file's provider and rules (see `add_file`); `examples` keeps
+    /// the rules' examples (for the pattern lint).
+    fn add_parsed(
+        &mut self,
+        origin: &str,
+        file: &PatternFile,
+        eager: bool,
+        examples: bool,
+    ) -> Result<(), Error> {
+        let spec = &file.provider;
         let err = |message: &str| Error::Pattern {
             origin: origin.to_string(),
             message: format!("provider {:?}: {message}", spec.id),
         };
         let defines = spec.name.is_some() || spec.env_var.is_some() || spec.rotation.is_some();
-        let provider = match self.providers.iter().position(|p| p.id == spec.id) {
+        let provider = match self.provider_index.get(&spec.id) {
             Some(_) if defines => {
                 return Err(err(
                     "is defined twice (a continuation file names only the `id`)",
                 ))
             }
-            Some(i) => i,
+            Some(&i) => i,
             None => {
                 let (Some(name), Some(env_var), Some(rotation)) = (
                     spec.name.clone(),
@@ -403,17 +427,21 @@ impl RuleSet {
                         "needs `name`, `env_var` and `[provider.rotation]` where it is first defined",
                     ));
                 };
-                self.providers.push(Provider {
+                self.add_provider(Provider {
                     id: spec.id.clone(),
                     name,
                     env_var,
                     rotation,
-                });
-                self.providers.len() - 1
+                })
             }
         };
         let generic = spec.id == "generic";
-        for spec in file.rules {
+        for spec in file.rules.iter() {
+            let mut spec = spec.clone();
+            if !examples {
+                spec.examples = Cow::Borrowed(&[]);
+                spec.negative_examples = Cow::Borrowed(&[]);
+            }
             let rule = self.make_rule(origin, provider, generic, spec, eager)?;
             self.rules.push(rule);
         }
@@ -423,23 +451,28 @@ impl RuleSet {
     /// Adds custom rules (from `.scan-secrets.toml`) under a provider named by the config.
     pub fn add_custom(&mut self, origin: &str, specs: Vec<RuleSpec>) -> Result<(), Error> {
         self.as_built &= specs.is_empty();
-        let provider = match self.providers.iter().position(|p| p.id == "custom") {
-            Some(i) => i,
-            None => {
-                self.providers.push(Provider {
-                    id: "custom".into(),
-                    name: "Custom rule".into(),
-                    env_var: "the environment variable your code reads".into(),
-                    rotation: custom_rotation(),
-                });
-                self.providers.len() - 1
-            }
+        let provider = match self.provider_index.get("custom") {
+            Some(&i) => i,
+            None => self.add_provider(Provider {
+                id: "custom".into(),
+                name: "Custom rule".into(),
+                env_var: "the environment variable your code reads".into(),
+                rotation: custom_rotation(),
+            }),
         };
         for spec in specs {
             let rule = self.make_rule(origin, provider, false, spec, true)?;
             self.rules.push(rule);
         }
         Ok(())
+    }
+
+    /// Appends a provider; returns its index.
+    fn add_provider(&mut self, provider: Provider) -> usize {
+        let i = self.providers.len();
+        self.provider_index.insert(provider.id.clone(), i);
+        self.providers.push(provider);
+        i
     }
 
     fn make_rule(
@@ -459,7 +492,6 @@ impl RuleSet {
                     message: "a `named` rule takes no `keywords`, and its `regex` is the value alone, without named groups".into(),
                 });
             }
-            spec.regex = named_regex(&spec.named, &spec.regex);
             spec.keywords = std::mem::take(&mut spec.named);
         }
         let err = |message: String| Error::Pattern {
@@ -522,35 +554,46 @@ impl RuleSet {
                 })
             })
             .transpose()?;
-        let regex = OnceLock::new();
-        if eager && !spec.regex.is_empty() {
-            let compiled = compile(&spec.regex).map_err(|e| err(format!("bad regex: {e}")))?;
-            let _ = regex.set(Some(with_groups(compiled)));
-        }
-        Ok(Rule {
+        let public_near = if spec
+            .public_near
+            .iter()
+            .any(|w| w.contains(|c: char| c.is_ascii_uppercase()))
+        {
+            spec.public_near
+                .iter()
+                .map(|w| w.to_ascii_lowercase().into())
+                .collect()
+        } else {
+            spec.public_near
+        };
+        let rule = Rule {
             id: spec.id,
             description: spec.description,
             provider,
             keywords: spec.keywords,
             regex_src: spec.regex,
-            regex,
+            regex: OnceLock::new(),
             min_entropy: spec.min_entropy,
             random: spec.random,
             checksum,
             confidence,
             multiline: spec.multiline,
-            public_near: spec
-                .public_near
-                .iter()
-                .map(|w| w.to_ascii_lowercase())
-                .collect(),
+            public_near,
             generic,
             named,
             context,
             paths,
             examples: spec.examples,
             negative_examples: spec.negative_examples,
-        })
+        };
+        if eager && !rule.regex_src.is_empty() {
+            let compiled = compile(&rule.full_regex()).map_err(|e| Error::Pattern {
+                origin: format!("{origin}: rule {}", rule.id),
+                message: format!("bad regex: {e}"),
+            })?;
+            let _ = rule.regex.set(Some(with_groups(compiled)));
+        }
+        Ok(rule)
     }
 
     /// Removes the rules named in `ids`; unknown ids are an error (a typo would otherwise keep a
@@ -567,7 +610,7 @@ impl RuleSet {
             }
         }
         self.as_built &= ids.is_empty();
-        self.rules.retain(|r| !ids.contains(&r.id));
+        self.rules.retain(|r| !ids.iter().any(|id| *id == r.id));
         Ok(())
     }
 

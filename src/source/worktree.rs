@@ -22,6 +22,25 @@ pub fn walk<F>(paths: &[std::path::PathBuf], settings: &Settings, stats: &Stats,
 where
     F: Fn(Chunk) + Sync,
 {
+    // The config file in use is never scanned (it may hold allowlisted values on purpose),
+    // nor the baseline in use (fingerprints and rule ids, which generic rules misread).
+    let own: Vec<_> = [settings.config_path.as_ref(), settings.baseline.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p.file_name()?.to_owned(), std::fs::canonicalize(p).ok()?)))
+        .collect();
+    // Only files named (a hook's or an editor's few paths): read them on this thread, without
+    // starting the walker's threads or reading ignore files, which do not apply to a path
+    // given by name.
+    if paths
+        .iter()
+        .all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
+    {
+        for path in paths {
+            visit_file(path, settings, stats, &own, &visit);
+        }
+        return;
+    }
     let recurse = settings.recurse_submodules;
     let mut builder = WalkBuilder::new(&paths[0]);
     for p in &paths[1..] {
@@ -36,16 +55,9 @@ where
         .ignore(true)
         .threads(settings.threads)
         .filter_entry(move |e| e.file_name() != ".git" && (recurse || !is_submodule(e)));
-    // The config file in use is never scanned (it may hold allowlisted values on purpose),
-    // nor the baseline in use (fingerprints and rule ids, which generic rules misread).
-    let own: Vec<_> = [settings.config_path.as_ref(), settings.baseline.as_ref()]
-        .into_iter()
-        .flatten()
-        .filter_map(|p| Some((p.file_name()?.to_owned(), std::fs::canonicalize(p).ok()?)))
-        .collect();
     builder.build_parallel().run(|| {
         let visit = &visit;
-        let own = own.clone();
+        let own = &own;
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -55,47 +67,59 @@ where
                 }
             };
             // Only regular files: never open FIFOs, sockets or devices.
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                return WalkState::Continue;
-            }
-            let path = entry.path();
-            if entry.file_name() == crate::baseline::DEFAULT_FILE
-                || own.iter().any(|(name, canon)| {
-                    entry.file_name() == name
-                        && std::fs::canonicalize(path).ok().as_ref() == Some(canon)
-                })
-            {
-                return WalkState::Continue;
-            }
-            let chunk = |text: Vec<u8>, unread: bool| Chunk {
-                origin: Origin::File {
-                    path: display_path(path),
-                },
-                rel_path: Some(relative(path, &settings.root)),
-                text,
-                added: None,
-                unread,
-            };
-            match read_file(path, settings.max_file_size) {
-                Ok(Read_::Text(text)) => {
-                    stats.files.fetch_add(1, Ordering::Relaxed);
-                    stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
-                    visit(chunk(text, false));
-                }
-                // Not read as text: only the path can still say it is a sensitive file.
-                Ok(Read_::Large) => {
-                    stats.skipped_large.fetch_add(1, Ordering::Relaxed);
-                    visit(chunk(Vec::new(), true));
-                }
-                Ok(Read_::Binary) => {
-                    stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
-                    visit(chunk(Vec::new(), true));
-                }
-                Err(e) => report_error(stats, &format!("{}: {e}", display_path(path))),
+            if entry.file_type().is_some_and(|t| t.is_file()) {
+                visit_file(entry.path(), settings, stats, own, visit);
             }
             WalkState::Continue
         })
     });
+}
+
+/// Reads one regular file and hands it to `visit`, unless it is the config or baseline in use
+/// (`own`: their names and canonical paths).
+fn visit_file<F>(
+    path: &Path,
+    settings: &Settings,
+    stats: &Stats,
+    own: &[(std::ffi::OsString, std::path::PathBuf)],
+    visit: &F,
+) where
+    F: Fn(Chunk),
+{
+    let name = path.file_name().unwrap_or_default();
+    if name == crate::baseline::DEFAULT_FILE
+        || own.iter().any(|(own_name, canon)| {
+            name == own_name && std::fs::canonicalize(path).ok().as_ref() == Some(canon)
+        })
+    {
+        return;
+    }
+    let chunk = |text: Vec<u8>, unread: bool| Chunk {
+        origin: Origin::File {
+            path: display_path(path),
+        },
+        rel_path: Some(relative(path, &settings.root)),
+        text,
+        added: None,
+        unread,
+    };
+    match read_file(path, settings.max_file_size) {
+        Ok(Read_::Text(text)) => {
+            stats.files.fetch_add(1, Ordering::Relaxed);
+            stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+            visit(chunk(text, false));
+        }
+        // Not read as text: only the path can still say it is a sensitive file.
+        Ok(Read_::Large) => {
+            stats.skipped_large.fetch_add(1, Ordering::Relaxed);
+            visit(chunk(Vec::new(), true));
+        }
+        Ok(Read_::Binary) => {
+            stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
+            visit(chunk(Vec::new(), true));
+        }
+        Err(e) => report_error(stats, &format!("{}: {e}", display_path(path))),
+    }
 }
 
 /// A directory below a scanned path with a `.git` file (not directory): a submodule's
