@@ -4,7 +4,7 @@
 
 use crate::common::{
     self, day, env_with, fake, git_in, github_token, history_rows as rows, history_summary,
-    stripe_env, TestRepo, GH, STRIPE,
+    stripe_env, TestRepo, GH, HEX, STRIPE,
 };
 
 /// `TOKEN = "<ghp>"` on line 3: the token is at column 10.
@@ -573,6 +573,27 @@ fn private_key_added_in_a_range_commit_is_found() {
         rows(&[("privatekey-rsa", "deploy.txt", 2, 1, &c2)])
     );
     assert_eq!(findings[0]["end_line"].as_u64(), Some(23));
+}
+
+#[test]
+fn multiline_key_under_an_unchanged_header_is_found() {
+    // Rotating the key of an Alertmanager receiver changes only its line; the
+    // `pagerduty_configs:` header the rule needs sits above, unchanged.
+    let repo = TestRepo::new();
+    let config = |key: &str| {
+        format!("receivers:\n  - name: on-call\n    pagerduty_configs:\n      - routing_key: {key}\n        severity: critical\n")
+    };
+    repo.write("alertmanager.yml", &config("<routing-key>"));
+    repo.commit_all_at("receiver", &day(1));
+    repo.write("alertmanager.yml", &config(&fake("", HEX, 32, 77)));
+    let c2 = repo.commit_all_at("key", &day(2));
+
+    let (findings, code) = repo.scan_json(&["--history"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        history_summary(&findings),
+        rows(&[("pagerduty-alertmanager-key", "alertmanager.yml", 4, 22, &c2)])
+    );
 }
 
 #[test]

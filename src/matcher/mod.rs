@@ -10,9 +10,11 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 mod keywords;
+mod path;
 mod prefilter;
 
 use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use path::PathFilter;
 use prefilter::Prefilter;
 
 use crate::decode::{self, Encoding};
@@ -88,11 +90,17 @@ pub struct Matcher {
     /// found; one pass of a few literals over the whole text is far cheaper than the full
     /// keyword automaton.
     multiline: Vec<(Vec<u8>, Vec<usize>)>,
-    anchors: Vec<Vec<u8>>,
+    /// `(anchor, offset)`: a piece of a multi-line keyword as written and where it starts in
+    /// the keyword, chosen where its leading bytes are least common in source text (the
+    /// automaton's SIMD search keys on them; `clie` of `client_secret` would stop on every
+    /// `client`).
+    anchors: Vec<(Vec<u8>, usize)>,
     /// The automaton of `anchors`, built on first use: only a scan of changed lines needs it.
     multiline_anchors: OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// The path rules (`paths = [...]`), by index.
     path_rules: Vec<usize>,
+    /// Which path rules a path can match, built on first use.
+    path_filter: OnceLock<PathFilter>,
 }
 
 impl Matcher {
@@ -114,14 +122,16 @@ impl Matcher {
             None => Self::computed_prefilter(&rules, kind),
         };
         let mut multiline: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
-        let mut anchors: Vec<Vec<u8>> = Vec::new();
+        let mut anchors: Vec<(Vec<u8>, usize)> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| r.multiline) {
             for kw in rule.keywords.iter() {
-                let anchor = kw.as_bytes()[..kw.len().min(10)].to_vec();
+                let kw = kw.as_bytes();
+                let offset = rarest_window(kw);
+                let anchor = (kw[offset..kw.len().min(offset + 10)].to_vec(), offset);
                 if !anchors.contains(&anchor) {
                     anchors.push(anchor);
                 }
-                let kw = kw.to_ascii_lowercase().into_bytes();
+                let kw = kw.to_ascii_lowercase();
                 match multiline.iter_mut().find(|(k, _)| *k == kw) {
                     Some((_, owners)) => owners.push(i),
                     None => multiline.push((kw, vec![i])),
@@ -141,6 +151,7 @@ impl Matcher {
             anchors,
             multiline_anchors: OnceLock::new(),
             path_rules,
+            path_filter: OnceLock::new(),
         }
     }
 
@@ -219,7 +230,7 @@ impl Matcher {
                 (!self.anchors.is_empty()).then(|| {
                     AhoCorasickBuilder::new()
                         .match_kind(MatchKind::LeftmostFirst)
-                        .build(&self.anchors)
+                        .build(self.anchors.iter().map(|(a, _)| a))
                         .expect("a few short literals build")
                 })
             })
@@ -252,14 +263,21 @@ impl Matcher {
         base: usize,
         (i, start, end): (usize, usize, usize),
     ) -> impl Iterator<Item = (&'a [usize], usize, usize)> + 'a {
-        let start = base + start;
-        let own = (&*self.owners[i], start, base + end);
+        let (start, end) = (base + start, base + end);
+        let own = (&*self.owners[i], start, end);
+        // A longer keyword starting inside the hit agrees with it up to `end` (that is how
+        // it was chosen), so the text from `end` on decides; the byte at `end` rules most of
+        // them out without a loop.
+        let next = text.get(end).map(u8::to_ascii_lowercase);
         std::iter::once(own).chain(self.starting_inside[i].iter().filter_map(move |&(k, j)| {
             let kw: &[u8] = &self.keywords[j];
             let at = start + k;
-            text.get(at..at + kw.len())
-                .filter(|t| t.eq_ignore_ascii_case(kw))
-                .map(|_| (&*self.owners[j], at, at + kw.len()))
+            let rest = &kw[end - at..];
+            (rest.first() == next.as_ref()
+                && text
+                    .get(end..at + kw.len())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(rest)))
+            .then(|| (&*self.owners[j], at, at + kw.len()))
         }))
     }
 
@@ -337,13 +355,13 @@ impl Matcher {
             })
             .collect();
         for anchor in self.anchors().iter().flat_map(|a| a.find_iter(text)) {
-            let at = anchor.start();
-            {
-                for (kw, owners) in &self.multiline {
-                    let end = at + kw.len();
-                    if end <= text.len() && text[at..end].eq_ignore_ascii_case(kw) {
-                        hits.push((owners, at, end));
-                    }
+            let Some(at) = anchor.start().checked_sub(self.anchors[anchor.pattern()].1) else {
+                continue;
+            };
+            for (kw, owners) in &self.multiline {
+                let end = at + kw.len();
+                if end <= text.len() && text[at..end].eq_ignore_ascii_case(kw) {
+                    hits.push((owners, at, end));
                 }
             }
         }
@@ -352,86 +370,6 @@ impl Matcher {
         let only = Cover::new(ranges.iter());
         cands.retain(|c| only.hits(&c.secret));
         cands
-    }
-
-    /// The path rules' candidates for a file at `path` (relative to the scan root). `text` is
-    /// `None` when the content was not read (binary, over the size limit): only rules without a
-    /// content condition apply then. A candidate about the file as a whole has an empty
-    /// `secret` at offset 0 (one per rule and file); a rule whose regex has a `secret` group
-    /// gives one candidate per match that passes its gates, at the value. Content conditions
-    /// are looked for in `only` (whole lines, in order) when given: history counts a later
-    /// version of a file by its new lines.
-    pub fn scan_path(
-        &self,
-        path: &str,
-        text: Option<&[u8]>,
-        only: Option<&[Range<usize>]>,
-    ) -> Vec<Candidate> {
-        let mut out = Vec::new();
-        let all = 0..text.map_or(0, <[u8]>::len);
-        let windows = only.unwrap_or(std::slice::from_ref(&all));
-        for &i in &self.path_rules {
-            let rule = &self.rules.rules[i];
-            if !rule.paths.as_ref().is_some_and(|p| p.matches(path)) {
-                continue;
-            }
-            let candidate = |secret: Range<usize>, span: Range<usize>, entropy: f64| Candidate {
-                rule: i,
-                secret,
-                span,
-                entropy,
-                confidence: rule.confidence,
-                decoded: None,
-            };
-            let (re, text) = match (rule.regex(), text) {
-                (None, _) => {
-                    out.push(candidate(0..0, 0..0, 0.0));
-                    continue;
-                }
-                (Some(_), None) => continue,
-                (Some(re), Some(text)) => (re, text),
-            };
-            let groups = rule.secret_groups();
-            if groups.is_empty() {
-                let first = windows
-                    .iter()
-                    .find_map(|w| re.find_at(&text[..w.end], w.start));
-                if let Some(m) = first {
-                    out.push(candidate(0..0, m.range(), 0.0));
-                }
-                continue;
-            }
-            let matches = windows.iter().flat_map(|w| {
-                let hay = &text[..w.end];
-                let mut at = w.start;
-                std::iter::from_fn(move || {
-                    let caps = re.captures_at(hay, at)?;
-                    let whole = caps.get(0)?;
-                    at = if whole.is_empty() {
-                        whole.end() + 1
-                    } else {
-                        whole.end()
-                    };
-                    (at <= hay.len()).then_some(caps)
-                })
-            });
-            for caps in matches {
-                let secret = groups.iter().find_map(|&g| caps.get(g));
-                let (Some(whole), Some(secret)) = (caps.get(0), secret) else {
-                    continue;
-                };
-                let value = secret.as_bytes();
-                let entropy = entropy::shannon(value);
-                if value.is_empty()
-                    || rule.min_entropy.is_some_and(|min| entropy < min)
-                    || (rule.random && !entropy::looks_random(value))
-                {
-                    continue;
-                }
-                out.push(candidate(secret.range(), whole.range(), entropy));
-            }
-        }
-        out
     }
 
     /// Runs the owning rules of each keyword hit (in text order) on their windows.
@@ -577,6 +515,21 @@ type Table<T> = Cow<'static, [Cow<'static, [T]>]>;
 
 fn owned_table<T: Clone>(lists: Vec<Vec<T>>) -> Table<T> {
     Cow::Owned(lists.into_iter().map(Cow::Owned).collect())
+}
+
+/// Where in `kw` the 4-byte window whose bytes are least common in source text starts: common
+/// lower-case letters and spaces score highest, upper-case letters, digits and rare
+/// punctuation lowest; ties go to the earliest window.
+fn rarest_window(kw: &[u8]) -> usize {
+    let common = |b: &u8| match b {
+        b' ' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'l' | b'c' => 4,
+        b'a'..=b'z' | b'\t' => 3,
+        b'_' | b'.' | b'-' | b'/' | b'(' | b')' | b'"' | b'=' | b':' | b',' => 2,
+        _ => 1,
+    };
+    (0..kw.len().saturating_sub(3).max(1))
+        .min_by_key(|&i| kw[i..kw.len().min(i + 4)].iter().map(common).sum::<u32>())
+        .unwrap_or(0)
 }
 
 /// The region a rule's regex sees for a keyword hit at `start..end`.

@@ -51,28 +51,43 @@ pub enum Prefilter {
 
 impl Prefilter {
     /// Keyword hits in `hay` as `(pattern, start, end)`, leftmost-longest, not overlapping.
-    pub fn find_iter<'a>(
-        &'a self,
-        hay: &'a [u8],
-    ) -> Box<dyn Iterator<Item = (usize, usize, usize)> + 'a> {
+    pub fn find_iter<'a>(&'a self, hay: &'a [u8]) -> FindIter<'a> {
         match self {
-            Prefilter::Built(ac) => Box::new(
-                ac.find_iter(hay)
-                    .map(|m| (m.pattern().as_usize(), m.start(), m.end())),
-            ),
-            Prefilter::Builtin(dfa) => {
-                let mut at = 0;
-                Box::new(std::iter::from_fn(move || {
-                    if at >= hay.len() {
-                        return None;
-                    }
-                    let input = Input::new(hay).range(at..).anchored(Anchored::No);
-                    let m = dfa.try_search_fwd(&input).ok()??;
-                    let pattern = m.pattern().as_usize();
-                    let end = m.offset();
-                    at = end;
-                    Some((pattern, end - KEYWORDS[pattern].len(), end))
-                }))
+            Prefilter::Built(ac) => FindIter::Built(ac.find_iter(hay)),
+            Prefilter::Builtin(dfa) => FindIter::Builtin { dfa, hay, at: 0 },
+        }
+    }
+}
+
+/// The hits of `Prefilter::find_iter`; an enum rather than a boxed iterator, since a history
+/// scan starts one per added line.
+pub enum FindIter<'a> {
+    Built(aho_corasick::FindIter<'a, 'a>),
+    Builtin {
+        dfa: &'a dense::DFA<&'static [u32]>,
+        hay: &'a [u8],
+        at: usize,
+    },
+}
+
+impl Iterator for FindIter<'_> {
+    type Item = (usize, usize, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            FindIter::Built(it) => it
+                .next()
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end())),
+            FindIter::Builtin { dfa, hay, at } => {
+                if *at >= hay.len() {
+                    return None;
+                }
+                let input = Input::new(*hay).range(*at..).anchored(Anchored::No);
+                let m = dfa.try_search_fwd(&input).ok()??;
+                let pattern = m.pattern().as_usize();
+                let end = m.offset();
+                *at = end;
+                Some((pattern, end - KEYWORDS[pattern].len(), end))
             }
         }
     }

@@ -189,6 +189,12 @@ impl PathRule {
             .map(|_| ())
     }
 
+    /// Per glob of `paths`, a literal every path it matches contains (lower case; empty when
+    /// the glob has alternatives): a path that contains none of them cannot match.
+    pub fn literals(&self) -> &[String] {
+        &self.literals
+    }
+
     /// Whether a file at `path` (relative, `/`-separated) is one this rule is about.
     pub fn matches(&self, path: &str) -> bool {
         let contains = |literal: &str| {
