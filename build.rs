@@ -135,6 +135,13 @@ fn write_prefilter(out_dir: &std::path::Path, rule_keywords: Vec<Vec<Vec<u8>>>) 
 
     let mut kws: Vec<Vec<u8>> = rule_keywords.iter().flatten().cloned().collect();
     keywords::order(&mut kws);
+    // The matcher walks two halves of a text at once, split after a newline (`prefilter::walk`).
+    if let Some(k) = kws.iter().find(|k| k.contains(&b'\n')) {
+        panic!(
+            "keyword {:?} contains a newline",
+            String::from_utf8_lossy(k)
+        );
+    }
     let (contained, starting) = keywords::hidden(&kws);
     // Each keyword's rules (by index in load order), with those of the keywords inside it.
     let pairs = rule_keywords

@@ -248,22 +248,19 @@ impl Matcher {
     }
 
     fn scan_plain(&self, text: &[u8]) -> Vec<Candidate> {
-        let hits = self
-            .prefilter
-            .find_iter(text)
-            .flat_map(|m| self.hits_at(text, 0, m));
+        let all = 0..text.len();
+        let found = self.prefilter.find_in(text, std::slice::from_ref(&all));
+        let hits = found.into_iter().flat_map(|m| self.hits_at(text, m));
         self.run(text, hits)
     }
 
-    /// A prefilter match (in `text[base..]`) as keyword hits: its own, then those of the
-    /// longer keywords that start inside it and that the text completes.
+    /// A prefilter match as keyword hits: its own, then those of the longer keywords that
+    /// start inside it and that the text completes.
     fn hits_at<'a>(
         &'a self,
         text: &'a [u8],
-        base: usize,
         (i, start, end): (usize, usize, usize),
     ) -> impl Iterator<Item = (&'a [usize], usize, usize)> + 'a {
-        let (start, end) = (base + start, base + end);
         let own = (&*self.owners[i], start, end);
         // A longer keyword starting inside the hit agrees with it up to `end` (that is how
         // it was chosen), so the text from `end` on decides; the byte at `end` rules most of
@@ -346,13 +343,10 @@ impl Matcher {
     }
 
     fn scan_plain_in(&self, text: &[u8], ranges: &[Range<usize>]) -> Vec<Candidate> {
-        let mut hits: Vec<(&[usize], usize, usize)> = ranges
-            .iter()
-            .flat_map(|r| {
-                self.prefilter
-                    .find_iter(&text[r.clone()])
-                    .flat_map(move |m| self.hits_at(text, r.start, m))
-            })
+        let found = self.prefilter.find_in(text, ranges);
+        let mut hits: Vec<(&[usize], usize, usize)> = found
+            .into_iter()
+            .flat_map(|m| self.hits_at(text, m))
             .collect();
         for anchor in self.anchors().iter().flat_map(|a| a.find_iter(text)) {
             let Some(at) = anchor.start().checked_sub(self.anchors[anchor.pattern()].1) else {
