@@ -1,4 +1,4 @@
-//! The matcher: one Aho-Corasick pass over the bytes with every rule's keywords, then each hit
+//! The matcher: one pass of the keyword prefilter (`prefilter`) over the bytes, then each hit
 //! rule's regex on a bounded window around the hit, then the per-rule gates (entropy,
 //! randomness, checksum), then overlap resolution.
 //!
