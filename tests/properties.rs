@@ -7,7 +7,6 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use scan_secrets::filter::allowlist::Allowlist;
-use scan_secrets::filter::placeholder::is_placeholder;
 use scan_secrets::finding::{redact, sanitize, Origin, MAX_REVEALED};
 use scan_secrets::matcher::Matcher;
 use scan_secrets::rules::RuleSet;
@@ -15,6 +14,14 @@ use scan_secrets::scan::scan_chunk;
 use scan_secrets::source::Chunk;
 
 const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// The alphabet of the random token bodies: no vowels, no `x` and no `5`, so that no body can
+/// spell a placeholder marker (`todo`, `example`, `xxxx`) or a plain run (`123456789`,
+/// `abcdefghij`). The properties must hold for every token drawn, with no filter between the
+/// generator and the scanner (a filter that called the production placeholder test could hide
+/// an over-eager one). Only a GitHub token's 6-character checksum, base62 of a CRC32, could
+/// spell `todo` or `xxxx`: about once in ten million tokens.
+const RANDOM: &[u8] = b"012346789BCDFGHJKLMNPQRSTVWYZbcdfghjklmnpqrstvwyz";
 
 fn config() -> ProptestConfig {
     ProptestConfig {
@@ -33,15 +40,11 @@ fn matcher() -> &'static Matcher {
 /// A token and the rule that must report it: a Stripe live secret key (`sk_live_` + 99
 /// alphanumerics) or a GitHub classic PAT with a valid CRC32 checksum.
 fn token() -> impl Strategy<Value = (&'static str, String)> {
-    let alnum = |n| proptest::collection::vec(select(ALNUM), n);
+    let body = |n| proptest::collection::vec(select(RANDOM), n);
     prop_oneof![
-        alnum(99).prop_map(|b| ("stripe-secret-key", format!("sk_live_{}", ascii(&b)))),
-        alnum(30).prop_map(|b| ("github-pat-classic", github_token(&ascii(&b)))),
+        body(99).prop_map(|b| ("stripe-secret-key", format!("sk_live_{}", ascii(&b)))),
+        body(30).prop_map(|b| ("github-pat-classic", github_token(&ascii(&b)))),
     ]
-    // Values that read as placeholders (`...xxxx...`, `...todo...`) are rightly suppressed.
-    .prop_filter("placeholder-like value", |(_, t)| {
-        !is_placeholder(&t.to_ascii_lowercase(), t.as_bytes())
-    })
 }
 
 fn ascii(bytes: &[u8]) -> String {
