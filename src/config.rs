@@ -297,7 +297,7 @@ fn show_secrets(flag: Option<&str>) -> Result<bool, Error> {
 /// find, or a negative one it finds, is a config error (the rule does not do what its author
 /// says).
 fn check_examples(origin: &str, set: &Arc<RuleSet>, custom: &[String]) -> Result<(), Error> {
-    let matcher = crate::matcher::Matcher::for_small_inputs(set.clone());
+    let matcher = crate::matcher::Matcher::for_small_inputs(set.clone())?;
     for rule in set
         .rules
         .iter()

@@ -32,7 +32,10 @@ pub fn rule_ids(matcher: &Matcher, path: Option<&str>, text: &str) -> Vec<String
 /// Each example of the selected rules must yield exactly its rule (a path rule's example may
 /// yield others too), and no negative example may yield it.
 pub fn example_problems(set: &Arc<RuleSet>, select: impl Fn(&Rule) -> bool) -> Vec<String> {
-    let matcher = Matcher::new(set.clone());
+    let matcher = match Matcher::new(set.clone()) {
+        Ok(matcher) => matcher,
+        Err(e) => return vec![e.to_string()],
+    };
     let mut problems = Vec::new();
     for rule in set.rules.iter().filter(|r| select(r)) {
         if !rule.regex_src.is_empty() && rule.regex().is_none() {

@@ -57,7 +57,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
     let matcher = match settings.mode {
         Mode::Staged(_) | Mode::Stdin => Matcher::for_small_inputs(settings.rules.clone()),
         _ => Matcher::new(settings.rules.clone()),
-    };
+    }?;
     let collected: Collected = Mutex::new((Vec::new(), Tally::default()));
     let handle = |chunk: Chunk| {
         let (found, suppressed) = scan_chunk(&matcher, &settings.allow, &chunk);

@@ -19,6 +19,7 @@ use prefilter::Prefilter;
 
 use crate::decode::{self, Encoding};
 use crate::entropy;
+use crate::error::Error;
 use crate::rules::{Confidence, RuleSet};
 
 /// How far before a keyword a single-line rule's window starts (it stops earlier at a newline).
@@ -105,21 +106,22 @@ pub struct Matcher {
 
 impl Matcher {
     /// A matcher tuned for large inputs (working trees, histories): the keyword automaton is
-    /// a DFA, about 3x faster per byte than an NFA but a millisecond or two to build.
-    pub fn new(rules: Arc<RuleSet>) -> Self {
+    /// a DFA, about 3x faster per byte than an NFA but a millisecond or two to build. An error
+    /// only when custom rules bring more keywords than an automaton can hold.
+    pub fn new(rules: Arc<RuleSet>) -> Result<Self, Error> {
         Self::build(rules, AhoCorasickKind::DFA)
     }
 
     /// A matcher for a few small inputs (a staged change): cheap to build.
-    pub fn for_small_inputs(rules: Arc<RuleSet>) -> Self {
+    pub fn for_small_inputs(rules: Arc<RuleSet>) -> Result<Self, Error> {
         Self::build(rules, AhoCorasickKind::ContiguousNFA)
     }
 
-    fn build(rules: Arc<RuleSet>, kind: AhoCorasickKind) -> Self {
+    fn build(rules: Arc<RuleSet>, kind: AhoCorasickKind) -> Result<Self, Error> {
         let (prefilter, keywords, owners, starting_inside) = match Self::as_built_prefilter(&rules)
         {
             Some(built) => built,
-            None => Self::computed_prefilter(&rules, kind),
+            None => Self::computed_prefilter(&rules, kind)?,
         };
         let mut multiline: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
         let mut anchors: Vec<(Vec<u8>, usize)> = Vec::new();
@@ -141,7 +143,7 @@ impl Matcher {
         let path_rules = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].paths.is_some())
             .collect();
-        Matcher {
+        Ok(Matcher {
             rules,
             prefilter,
             owners,
@@ -152,7 +154,7 @@ impl Matcher {
             multiline_anchors: OnceLock::new(),
             path_rules,
             path_filter: OnceLock::new(),
-        }
+        })
     }
 
     /// The prebuilt prefilter with the owners build.rs computed, for the builtin rule set as
@@ -165,7 +167,7 @@ impl Matcher {
     }
 
     /// The prefilter and owners of any other rule set (some rules disabled, custom rules).
-    fn computed_prefilter(rules: &RuleSet, kind: AhoCorasickKind) -> Built {
+    fn computed_prefilter(rules: &RuleSet, kind: AhoCorasickKind) -> Result<Built, Error> {
         // Each rule's keywords, lower-case.
         let rule_keywords: Vec<(usize, Vec<u8>)> = rules
             .rules
@@ -180,9 +182,12 @@ impl Matcher {
         let pairs = rule_keywords.iter().map(|(r, k)| (*r, k.as_slice()));
         // The prebuilt DFA serves whenever every keyword is a builtin one (no custom rule
         // brings its own).
-        keywords::owners(prefilter::KEYWORDS, prefilter::CONTAINED, pairs)
+        match keywords::owners(prefilter::KEYWORDS, prefilter::CONTAINED, pairs)
             .and_then(|owners| Self::with_builtin_keywords(owned_table(owners)))
-            .unwrap_or_else(|| Self::runtime_prefilter(&rule_keywords, kind))
+        {
+            Some(built) => Ok(built),
+            None => Self::runtime_prefilter(&rule_keywords, kind),
+        }
     }
 
     /// The prebuilt DFA over the builtin keywords, with the given owners of each keyword.
@@ -197,7 +202,10 @@ impl Matcher {
     }
 
     /// An Aho-Corasick prefilter built now, for a rule set with keywords of its own.
-    fn runtime_prefilter(rule_keywords: &[(usize, Vec<u8>)], kind: AhoCorasickKind) -> Built {
+    fn runtime_prefilter(
+        rule_keywords: &[(usize, Vec<u8>)],
+        kind: AhoCorasickKind,
+    ) -> Result<Built, Error> {
         let mut keywords: Vec<Vec<u8>> = rule_keywords.iter().map(|(_, k)| k.clone()).collect();
         keywords::order(&mut keywords);
         // The search is non-overlapping (much faster than overlapping search), so a hit on a
@@ -208,18 +216,28 @@ impl Matcher {
         let pairs = rule_keywords.iter().map(|(r, k)| (*r, k.as_slice()));
         let owners = keywords::owners(&keywords, &contained, pairs)
             .expect("every rule keyword is in the list made of them");
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(kind))
-            .build(&keywords)
-            .expect("keyword automaton within default limits");
-        (
+        // The keywords come from a repository's own config (attacker-controlled in a scan of
+        // a pull request): too many for a DFA falls back to an NFA, too many for that is an
+        // error, never a panic.
+        let automaton = |kind| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(kind)
+                .build(&keywords)
+        };
+        let ac = automaton(Some(kind))
+            .or_else(|_| automaton(None))
+            .map_err(|e| Error::Config {
+                path: None,
+                message: format!("the rules' keywords do not fit in a keyword automaton: {e}"),
+            })?;
+        Ok((
             Prefilter::Built(ac),
             owned_table(keywords),
             owned_table(owners),
             owned_table(starting),
-        )
+        ))
     }
 
     /// The automaton of the multi-line rules' anchors; `None` without multi-line rules.
@@ -227,12 +245,16 @@ impl Matcher {
         self.multiline_anchors
             .get_or_init(|| {
                 // Leftmost-first: the match kind whose prefilter is a SIMD (Teddy) search.
-                (!self.anchors.is_empty()).then(|| {
-                    AhoCorasickBuilder::new()
-                        .match_kind(MatchKind::LeftmostFirst)
-                        .build(self.anchors.iter().map(|(a, _)| a))
-                        .expect("a few short literals build")
-                })
+                // Custom multi-line rules add anchors; an automaton too large to build would
+                // only lose the unchanged-header case, never the scan.
+                (!self.anchors.is_empty())
+                    .then(|| {
+                        AhoCorasickBuilder::new()
+                            .match_kind(MatchKind::LeftmostFirst)
+                            .build(self.anchors.iter().map(|(a, _)| a))
+                            .ok()
+                    })
+                    .flatten()
             })
             .as_ref()
     }
@@ -590,7 +612,7 @@ mod tests {
     fn owners_computed_at_build_time_are_those_computed_now() {
         let set = crate::rules::RuleSet::builtin().unwrap();
         let (_, k1, o1, s1) = Matcher::as_built_prefilter(&set).expect("as built");
-        let (_, k2, o2, s2) = Matcher::computed_prefilter(&set, AhoCorasickKind::DFA);
+        let (_, k2, o2, s2) = Matcher::computed_prefilter(&set, AhoCorasickKind::DFA).unwrap();
         assert_eq!(k1, k2);
         assert_eq!(o1, o2);
         assert_eq!(s1, s2);

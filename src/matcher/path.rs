@@ -45,13 +45,19 @@ impl PathFilter {
             }
         }
         // A few dozen short literals over a short path: the NFA builds fastest.
-        let literals = (!literals.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                .build(&literals)
-                .expect("a few short literals build")
-        });
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .build(&literals);
+        let literals = match automaton {
+            Ok(ac) if !literals.is_empty() => Some(ac),
+            Ok(_) => None,
+            // Too many custom path rules for an automaton: try every rule on every path.
+            Err(_) => {
+                always = path_rules.to_vec();
+                None
+            }
+        };
         PathFilter {
             literals,
             owners,
