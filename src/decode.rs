@@ -215,21 +215,7 @@ fn percent_tokens(text: &[u8], range: Range<usize>, budget: &mut usize, out: &mu
 
 /// `%XX` escapes decoded (and `+` kept: it only means a space in form bodies).
 pub fn percent_decode(s: &[u8]) -> Vec<u8> {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        if s[i] == b'%' && i + 2 < s.len() {
-            if let (Some(h), Some(l)) = (hex(s[i + 1]), hex(s[i + 2])) {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(s[i]);
-        i += 1;
-    }
-    out
+    percent_encoding::percent_decode(s).collect()
 }
 
 /// Printable ASCII or UTF-8 text (tabs and newlines allowed), no NUL: what a credential file
