@@ -124,6 +124,15 @@ fn main() {
     write_prefilter(&out_dir, rule_keywords);
 }
 
+/// A list per keyword as Rust source: `&[Cow::Borrowed(&[...]), ...]`.
+fn cow_table<T: std::fmt::Debug>(lists: &[Vec<T>]) -> String {
+    let items: Vec<String> = lists
+        .iter()
+        .map(|c| format!("Cow::Borrowed(&{c:?})"))
+        .collect();
+    format!("&[{}]", items.join(", "))
+}
+
 /// The builtin keywords in prefilter order, which keywords each can hide, and the keyword
 /// automaton: a dense DFA, serialized little-endian, that the matcher uses in place without
 /// building anything at start-up (`matcher::prefilter`).
@@ -169,24 +178,16 @@ fn write_prefilter(out_dir: &std::path::Path, rule_keywords: Vec<Vec<Vec<u8>>>) 
         lists.join(", ")
     )
     .unwrap();
-    let lists: Vec<String> = starting
-        .iter()
-        .map(|c| format!("Cow::Borrowed(&{c:?})"))
-        .collect();
     writeln!(
         out,
-        "pub static STARTING_INSIDE: &[Cow<'static, [(usize, usize)]>] = &[{}];",
-        lists.join(", ")
+        "pub static STARTING_INSIDE: &[Cow<'static, [(usize, usize)]>] = {};",
+        cow_table(&starting)
     )
     .unwrap();
-    let lists: Vec<String> = owners
-        .iter()
-        .map(|c| format!("Cow::Borrowed(&{c:?})"))
-        .collect();
     writeln!(
         out,
-        "/// Each keyword's rules, for the builtin rule set as loaded.\npub static OWNERS: &[Cow<'static, [usize]>] = &[{}];",
-        lists.join(", ")
+        "/// Each keyword's rules, for the builtin rule set as loaded.\npub static OWNERS: &[Cow<'static, [usize]>] = {};",
+        cow_table(&owners)
     )
     .unwrap();
     writeln!(

@@ -112,17 +112,19 @@ fn walk(
     text: &[u8],
     ranges: &[Range<usize>],
 ) -> Vec<(usize, usize, usize)> {
-    let halves: [Vec<Range<usize>>; 2] = match ranges {
+    // A single range cut in two lives here; shares of a list are slices of it (no allocation
+    // per blob of a history scan).
+    let cut: [Range<usize>; 2];
+    let (first, second): (&[Range<usize>], &[Range<usize>]) = match ranges {
         [] => return Vec::new(),
         [r] if r.len() >= SPLIT_MIN => {
             let mid = r.start + r.len() / 2;
             match memchr::memchr(b'\n', &text[mid..r.end]) {
                 Some(i) if mid + i + 1 < r.end => {
-                    let cut = mid + i + 1;
-                    let (first, second) = (r.start..cut, cut..r.end);
-                    [vec![first], vec![second]]
+                    cut = [r.start..mid + i + 1, mid + i + 1..r.end];
+                    cut.split_at(1)
                 }
-                _ => [Vec::from([r.clone()]), Vec::new()],
+                _ => (ranges, &[]),
             }
         }
         _ => {
@@ -135,11 +137,11 @@ fn walk(
                     sum * 2 >= total
                 })
                 .map_or(ranges.len(), |k| k + 1);
-            [ranges[..k].to_vec(), ranges[k..].to_vec()]
+            ranges.split_at(k)
         }
     };
-    let mut a = Walk::new(text, &halves[0], start);
-    let mut b = Walk::new(text, &halves[1], start);
+    let mut a = Walk::new(text, first, start);
+    let mut b = Walk::new(text, second, start);
     walk_two(dfa, &mut a, &mut b);
     walk_one(dfa, &mut a);
     walk_one(dfa, &mut b);

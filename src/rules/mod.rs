@@ -131,7 +131,7 @@ pub struct PathRule {
     not_globs: Texts,
     /// Per glob of `paths`, a literal every matching path contains (lower case; empty when the
     /// glob has alternatives): a path that contains none cannot match, and the glob sets,
-    /// which cost a regex build each, are compiled only when one is found.
+    /// which cost a regex build each, are compiled only when one is found (see `matches`).
     literals: Vec<String>,
     sets: OnceLock<(globset::GlobSet, globset::GlobSet)>,
 }
@@ -195,18 +195,10 @@ impl PathRule {
         &self.literals
     }
 
-    /// Whether a file at `path` (relative, `/`-separated) is one this rule is about.
+    /// Whether a file at `path` (relative, `/`-separated) is one this rule is about, by its
+    /// globs. The matcher asks only about paths that hold one of `literals` (its `PathFilter`
+    /// checks all rules' literals in one pass), so the glob sets compile only then.
     pub fn matches(&self, path: &str) -> bool {
-        let contains = |literal: &str| {
-            literal.is_empty()
-                || path
-                    .as_bytes()
-                    .windows(literal.len())
-                    .any(|w| w.eq_ignore_ascii_case(literal.as_bytes()))
-        };
-        if !self.literals.iter().any(|l| contains(l)) {
-            return false;
-        }
         let (include, exclude) = self.sets.get_or_init(|| {
             let set =
                 |globs: &[Text]| glob_set(globs).unwrap_or_else(|_| globset::GlobSet::empty());
