@@ -13,69 +13,8 @@ use std::path::Path;
 
 use gix::ObjectId;
 
-use crate::finding::Finding;
+use crate::finding::{Exposure, Finding};
 use crate::source::{git, history};
-
-/// How exposed one finding is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exposure {
-    /// The first remote-tracking ref (`origin/main`) whose history holds the commit.
-    pub remote_ref: Option<String>,
-    /// The oldest tag (`v1.2.0`) whose history holds it.
-    pub tag: Option<String>,
-    /// The secret is still in the file at HEAD (same path).
-    pub at_head: bool,
-}
-
-impl Exposure {
-    pub fn pushed(&self) -> bool {
-        self.remote_ref.is_some()
-    }
-
-    /// Sort key, most exposed first: pushed and tagged, pushed, tagged only, local only.
-    pub fn rank(&self) -> u8 {
-        match (self.pushed(), self.tag.is_some()) {
-            (true, true) => 0,
-            (true, false) => 1,
-            (false, true) => 2,
-            (false, false) => 3,
-        }
-    }
-
-    /// One line for a person at 2 AM: where the secret is and what to do first.
-    pub fn verdict(&self, commit_short: &str, commit_time: i64, now: i64) -> String {
-        let age = age(now - commit_time);
-        let mut v = match (&self.remote_ref, &self.tag) {
-            (Some(r), Some(t)) => format!(
-                "pushed to {r} and released in tag {t} (committed {age}): public; rotate now"
-            ),
-            (Some(r), None) => format!("pushed to {r} (committed {age}): rotate now"),
-            (None, Some(t)) => format!(
-                "in tag {t}, on no remote-tracking branch (committed {age}): if the tag was pushed it is public; rotate"
-            ),
-            (None, None) => format!(
-                "only in local commit {commit_short}, not pushed: amend or rebase it out, then rotate if it ever left this machine"
-            ),
-        };
-        if !self.at_head {
-            v.push_str("; no longer at HEAD, but deleted is not safe: it stays in history");
-        }
-        v
-    }
-}
-
-/// `3 days ago`, `5 hours ago`, `2 years ago`.
-fn age(secs: i64) -> String {
-    let secs = secs.max(0);
-    let (n, unit) = match secs {
-        s if s < 3600 => ((s / 60).max(1), "minute"),
-        s if s < 86_400 => (s / 3600, "hour"),
-        s if s < 86_400 * 60 => (s / 86_400, "day"),
-        s if s < 86_400 * 730 => (s / (86_400 * 30), "month"),
-        s => (s / (86_400 * 365), "year"),
-    };
-    format!("{} ago", crate::report::plural(n as u64, unit))
-}
 
 /// Fills `exposure` of every finding that has a commit, for the repository at `dir`.
 /// Unreadable refs or commits narrow the answer (a ref that cannot be walked counts as not
@@ -202,48 +141,5 @@ fn still_there(repo: &gix::Repository, tree: ObjectId, path: &str, f: &Finding) 
         crate::decode::segments(data, None, &mut budget)
             .iter()
             .any(|s| memchr::memmem::find(&s.bytes, &f.secret).is_some())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ages_read_naturally() {
-        assert_eq!(age(5), "1 minute ago");
-        assert_eq!(age(3 * 3600), "3 hours ago");
-        assert_eq!(age(3 * 86_400 + 5), "3 days ago");
-        assert_eq!(age(90 * 86_400), "3 months ago");
-        assert_eq!(age(3 * 365 * 86_400), "3 years ago");
-    }
-
-    #[test]
-    fn verdicts_and_ranks() {
-        let e = |remote: Option<&str>, tag: Option<&str>, at_head| Exposure {
-            remote_ref: remote.map(String::from),
-            tag: tag.map(String::from),
-            at_head,
-        };
-        let now = 10 * 86_400;
-        let pushed = e(Some("origin/main"), None, true);
-        assert_eq!(
-            pushed.verdict("abc1234", now - 3 * 86_400, now),
-            "pushed to origin/main (committed 3 days ago): rotate now"
-        );
-        let local = e(None, None, false);
-        assert_eq!(
-            local.verdict("abc1234", now, now),
-            "only in local commit abc1234, not pushed: amend or rebase it out, then rotate if it ever left this machine; no longer at HEAD, but deleted is not safe: it stays in history"
-        );
-        let mut all = [
-            local.clone(),
-            e(None, Some("v1"), true),
-            pushed.clone(),
-            e(Some("o/x"), Some("v1"), true),
-        ];
-        all.sort_by_key(Exposure::rank);
-        assert_eq!(all[0].rank(), 0);
-        assert_eq!(all[3], local);
     }
 }

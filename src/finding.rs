@@ -4,9 +4,8 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::source::git::CommitInfo;
-
 use crate::rules::Confidence;
+use crate::text::sanitize;
 
 /// Where a chunk came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,6 +51,26 @@ impl Origin {
     }
 }
 
+/// Metadata of the commit a history finding is attributed to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommitInfo {
+    /// Author time, seconds since the epoch (first, so that sorting is chronological).
+    pub time: i64,
+    pub id: String,
+    /// `Name <email>`.
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub date: String,
+    /// First line of the message.
+    pub subject: String,
+}
+
+impl CommitInfo {
+    pub fn short_id(&self) -> &str {
+        &self.id[..self.id.len().min(7)]
+    }
+}
+
 /// 1-based line and column (columns count Unicode scalar values) of the start and end of the
 /// secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,9 +99,73 @@ pub struct Finding {
     /// For a decoded secret: the encoded token as it is in the file (what a purge replaces).
     pub token: Option<Vec<u8>>,
     /// Working-tree and staged findings in source code: how to read it from the environment.
-    pub hint: Option<Box<crate::fix::Hint>>,
+    pub hint: Option<Box<Hint>>,
     /// History and range findings: how far the introducing commit has travelled.
-    pub exposure: Option<Box<crate::exposure::Exposure>>,
+    pub exposure: Option<Box<Exposure>>,
+}
+
+/// How to read the secret from the environment instead of writing it down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// The variable to read (`OPENAI_API_KEY`).
+    pub env_var: String,
+    /// The expression that replaces the literal, quotes included.
+    pub expr: String,
+    /// The finding's line with the literal replaced.
+    pub line: String,
+    /// What the file must import or declare for `expr`, if anything.
+    pub needs: Option<&'static str>,
+    /// The literal as written (quotes included), and where on the line: what `fix` replaces.
+    pub literal: std::ops::Range<usize>,
+    pub original_line: String,
+}
+
+/// How exposed one finding is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    /// The first remote-tracking ref (`origin/main`) whose history holds the commit.
+    pub remote_ref: Option<String>,
+    /// The oldest tag (`v1.2.0`) whose history holds it.
+    pub tag: Option<String>,
+    /// The secret is still in the file at HEAD (same path).
+    pub at_head: bool,
+}
+
+impl Exposure {
+    pub fn pushed(&self) -> bool {
+        self.remote_ref.is_some()
+    }
+
+    /// Sort key, most exposed first: pushed and tagged, pushed, tagged only, local only.
+    pub fn rank(&self) -> u8 {
+        match (self.pushed(), self.tag.is_some()) {
+            (true, true) => 0,
+            (true, false) => 1,
+            (false, true) => 2,
+            (false, false) => 3,
+        }
+    }
+
+    /// One line for a person at 2 AM: where the secret is and what to do first.
+    pub fn verdict(&self, commit_short: &str, commit_time: i64, now: i64) -> String {
+        let age = crate::text::age(now - commit_time);
+        let mut v = match (&self.remote_ref, &self.tag) {
+            (Some(r), Some(t)) => format!(
+                "pushed to {r} and released in tag {t} (committed {age}): public; rotate now"
+            ),
+            (Some(r), None) => format!("pushed to {r} (committed {age}): rotate now"),
+            (None, Some(t)) => format!(
+                "in tag {t}, on no remote-tracking branch (committed {age}): if the tag was pushed it is public; rotate"
+            ),
+            (None, None) => format!(
+                "only in local commit {commit_short}, not pushed: amend or rebase it out, then rotate if it ever left this machine"
+            ),
+        };
+        if !self.at_head {
+            v.push_str("; no longer at HEAD, but deleted is not safe: it stays in history");
+        }
+        v
+    }
 }
 
 /// Versioned, content-based fingerprint: `v1:` + the first 16 bytes of SHA-256 over
@@ -126,14 +209,6 @@ pub fn redact(secret: &[u8]) -> String {
     sanitize(&format!("{head}…{tail}"))
 }
 
-/// Replaces control characters (terminal escapes included) so that file names and matched text
-/// cannot rewrite the user's terminal.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,7 +240,31 @@ mod tests {
     }
 
     #[test]
-    fn sanitize_neutralises_escapes() {
-        assert_eq!(sanitize("a\x1b[31mb\n"), "a\u{FFFD}[31mb\u{FFFD}");
+    fn verdicts_and_ranks() {
+        let e = |remote: Option<&str>, tag: Option<&str>, at_head| Exposure {
+            remote_ref: remote.map(String::from),
+            tag: tag.map(String::from),
+            at_head,
+        };
+        let now = 10 * 86_400;
+        let pushed = e(Some("origin/main"), None, true);
+        assert_eq!(
+            pushed.verdict("abc1234", now - 3 * 86_400, now),
+            "pushed to origin/main (committed 3 days ago): rotate now"
+        );
+        let local = e(None, None, false);
+        assert_eq!(
+            local.verdict("abc1234", now, now),
+            "only in local commit abc1234, not pushed: amend or rebase it out, then rotate if it ever left this machine; no longer at HEAD, but deleted is not safe: it stays in history"
+        );
+        let mut all = [
+            local.clone(),
+            e(None, Some("v1"), true),
+            pushed.clone(),
+            e(Some("o/x"), Some("v1"), true),
+        ];
+        all.sort_by_key(Exposure::rank);
+        assert_eq!(all[0].rank(), 0);
+        assert_eq!(all[3], local);
     }
 }

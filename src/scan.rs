@@ -5,41 +5,17 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::config::{Mode, Settings};
 use crate::error::Error;
 use crate::filter::{self, allowlist::Allowlist, Reason, Tally};
 use crate::finding::{fingerprint, Finding, Location, Origin};
 use crate::matcher::{Candidate, Cover, Matcher};
+use crate::report::Report;
 use crate::rules::{Context, RuleSet};
 use crate::source::history;
 use crate::source::{self, Chunk, Stats};
-
-/// Everything the reporters need; they compute nothing themselves.
-#[derive(Debug, Default)]
-pub struct Report {
-    /// Sorted by origin (path, or commit date then path), then position.
-    pub findings: Vec<Finding>,
-    /// Files, or blobs for git scans.
-    pub files: u64,
-    pub bytes: u64,
-    pub skipped_large: u64,
-    pub skipped_binary: u64,
-    pub suppressed: Tally,
-    /// Per-item errors already printed to stderr; any makes the exit status 2.
-    pub errors: u64,
-    pub elapsed: Duration,
-    pub max_file_size: u64,
-    /// History and range scans: how many commits were selected.
-    pub commits: Option<usize>,
-    /// Findings not reported because the baseline lists them.
-    pub baselined: u64,
-    /// Baseline entries that nothing in this scan matched.
-    pub stale_baseline: u64,
-    /// When the scan ran (seconds since the epoch), for "committed 3 days ago".
-    pub now: i64,
-}
 
 /// Findings and the suppressed count, shared by the worker threads.
 type Collected = Mutex<(Vec<Finding>, Tally)>;
@@ -66,8 +42,24 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
     let stats = Stats::default();
     let mut commits = None;
     let mut parents = None;
+    let mut notes = Vec::new();
+    let mut problems = Vec::new();
     match &settings.mode {
-        Mode::Files(paths) => source::worktree::walk(paths, settings, &stats, handle),
+        Mode::Files(paths) => {
+            let options = source::worktree::Options {
+                root: &settings.root,
+                threads: settings.threads,
+                max_file_size: settings.max_file_size,
+                recurse_submodules: settings.recurse_submodules,
+                own_files: [&settings.config_path, &settings.baseline]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.as_path())
+                    .collect(),
+                own_names: &[crate::filter::baseline::DEFAULT_FILE],
+            };
+            source::worktree::walk(paths, &options, &stats, handle)
+        }
         Mode::Stdin => {
             let chunk = source::stdin::read()?;
             stats.files.store(1, Ordering::Relaxed);
@@ -78,6 +70,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         }
         Mode::Staged(dir) => {
             let staged = source::staged::collect(dir, settings.max_file_size)?;
+            notes.extend(staged.notes);
             stats
                 .skipped_large
                 .store(staged.skipped_large, Ordering::Relaxed);
@@ -101,12 +94,12 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
             let mut plan = history::plan(dir, selection, settings.threads)?;
             parents = plan.parents.take();
             if plan.shallow {
-                eprintln!(
-                    "scan-secrets: note: this is a shallow clone; commits before its shallow boundary are not scanned (run `git fetch --unshallow` to scan everything)"
+                notes.push(
+                    "this is a shallow clone; commits before its shallow boundary are not scanned (run `git fetch --unshallow` to scan everything)".into(),
                 );
             }
             commits = Some(plan.commits);
-            stats.errors.fetch_add(plan.errors, Ordering::Relaxed);
+            problems = std::mem::take(&mut plan.problems);
             history::for_each_blob(
                 &plan,
                 settings.max_file_size,
@@ -189,6 +182,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         }
         _ => {}
     }
+    problems.extend(stats.take_problems());
     findings.sort_by(|a, b| (&a.origin, a.location, a.rule).cmp(&(&b.origin, b.location, b.rule)));
     Ok(Report {
         findings,
@@ -197,7 +191,8 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         skipped_large: stats.skipped_large.into_inner(),
         skipped_binary: stats.skipped_binary.into_inner(),
         suppressed,
-        errors: stats.errors.into_inner(),
+        problems,
+        notes,
         elapsed: start.elapsed(),
         max_file_size: settings.max_file_size,
         commits,
@@ -223,7 +218,7 @@ fn union(added: &[Option<Vec<Range<usize>>>]) -> Option<Vec<Range<usize>>> {
 fn is_own_config(settings: &Settings, rel_path: Option<&str>) -> bool {
     let Some(rel) = rel_path else { return false };
     (settings.config_path.is_some() && rel == crate::config::CONFIG_FILE)
-        || rel.rsplit('/').next() == Some(crate::baseline::DEFAULT_FILE)
+        || rel.rsplit('/').next() == Some(crate::filter::baseline::DEFAULT_FILE)
         || settings.baseline.as_ref().is_some_and(|b| {
             b.strip_prefix(&settings.root)
                 .is_ok_and(|r| r.to_string_lossy().replace('\\', "/") == rel)

@@ -13,6 +13,7 @@ mod fix;
 mod history;
 mod hook;
 mod hostile;
+mod layers;
 mod output;
 mod patterns;
 mod placeholders;

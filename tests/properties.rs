@@ -7,11 +7,12 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use scan_secrets::filter::allowlist::Allowlist;
-use scan_secrets::finding::{redact, sanitize, Origin, MAX_REVEALED};
+use scan_secrets::finding::{redact, Origin, MAX_REVEALED};
 use scan_secrets::matcher::Matcher;
 use scan_secrets::rules::RuleSet;
 use scan_secrets::scan::scan_chunk;
 use scan_secrets::source::Chunk;
+use scan_secrets::text::sanitize;
 
 const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 

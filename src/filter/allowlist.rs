@@ -90,7 +90,7 @@ impl Allowlist {
 
     /// What is allowed, for `config check`: `2 path globs, 1 regex, 0 stopwords, 0 commits`.
     pub fn describe(&self) -> String {
-        let n = |k: usize, what: &str| crate::report::plural(k as u64, what);
+        let n = |k: usize, what: &str| crate::text::plural(k as u64, what);
         format!(
             "{}, {}, {}, {}",
             n(self.path_count, "path glob"),

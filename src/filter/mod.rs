@@ -2,6 +2,7 @@
 //! line and the chunk's path; they never re-run rule regexes over whole files.
 
 pub mod allowlist;
+pub mod baseline;
 pub mod context;
 pub mod defaults;
 pub mod paths;

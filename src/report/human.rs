@@ -6,10 +6,10 @@ use std::io::Write;
 
 use owo_colors::OwoColorize;
 
+use super::Report;
 use super::{rotation, View};
-use crate::finding::sanitize;
 use crate::rules::Confidence;
-use crate::scan::Report;
+use crate::text::{human_bytes, plural, sanitize};
 
 pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Result<()> {
     let paint = Paint(view.color);
@@ -192,43 +192,13 @@ fn summary(
             plural(report.stale_baseline, "baseline entry")
         ));
     }
-    if report.errors > 0 {
-        notes.push(format!("{} (see above)", plural(report.errors, "error")));
+    if report.errors() > 0 {
+        notes.push(format!("{} (see above)", plural(report.errors(), "error")));
     }
     if !notes.is_empty() {
         write!(out, " {}", paint.dim(&format!("({})", notes.join("; "))))?;
     }
     writeln!(out)
-}
-
-/// `1 file`, `2 files`, `2 entries`, `2 regexes`.
-pub fn plural(n: u64, what: &str) -> String {
-    let consonant_y = what
-        .strip_suffix('y')
-        .filter(|stem| stem.chars().last().is_some_and(|c| !"aeiou".contains(c)));
-    match (n, consonant_y) {
-        (1, _) => format!("1 {what}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        _ if what.ends_with(['s', 'x']) => format!("{n} {what}es"),
-        _ => format!("{n} {what}s"),
-    }
-}
-
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else if v.fract() == 0.0 {
-        format!("{v:.0} {}", UNITS[u])
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 /// Applies colours only when enabled.
@@ -270,7 +240,7 @@ impl Paint {
 
 #[cfg(test)]
 mod tests {
-    use super::human_bytes;
+    use crate::text::human_bytes;
 
     #[test]
     fn sizes() {

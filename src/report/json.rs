@@ -45,8 +45,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::Report;
 use super::View;
-use crate::scan::Report;
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {

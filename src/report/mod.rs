@@ -5,14 +5,62 @@ pub mod json;
 pub mod rotation;
 pub mod sarif;
 
-pub use human::plural;
-
 use std::io::Write;
 
 use crate::cli::Format;
+use std::time::Duration;
+
+use crate::filter::Tally;
 use crate::finding::Finding;
 use crate::rules::RuleSet;
-use crate::scan::Report;
+
+/// Everything the reporters need; they compute nothing themselves.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sorted by origin (path, or commit date then path), then position.
+    pub findings: Vec<Finding>,
+    /// Files, or blobs for git scans.
+    pub files: u64,
+    pub bytes: u64,
+    pub skipped_large: u64,
+    pub skipped_binary: u64,
+    pub suppressed: Tally,
+    /// Files, objects or refs that could not be read, one message each; any makes the exit
+    /// status 2. Printed by `print_notes`.
+    pub problems: Vec<String>,
+    /// What the user should know about the scan's coverage (a shallow clone, conflicted
+    /// paths). Printed by `print_notes`.
+    pub notes: Vec<String>,
+    pub elapsed: Duration,
+    pub max_file_size: u64,
+    /// History and range scans: how many commits were selected.
+    pub commits: Option<usize>,
+    /// Findings not reported because the baseline lists them.
+    pub baselined: u64,
+    /// Baseline entries that nothing in this scan matched.
+    pub stale_baseline: u64,
+    /// When the scan ran (seconds since the epoch), for "committed 3 days ago".
+    pub now: i64,
+}
+
+impl Report {
+    /// How many problems the scan met (the exit status is 2 when any).
+    pub fn errors(&self) -> u64 {
+        self.problems.len() as u64
+    }
+}
+
+/// Prints the scan's notes and problems to stderr, before the report itself (the
+/// human summary refers to them as "see above"). Control characters are neutralised.
+pub fn print_notes(report: &Report) {
+    let mut err = std::io::stderr().lock();
+    for note in &report.notes {
+        let _ = writeln!(err, "scan-secrets: note: {}", crate::text::sanitize(note));
+    }
+    for problem in &report.problems {
+        let _ = writeln!(err, "scan-secrets: {}", crate::text::sanitize(problem));
+    }
+}
 
 /// How the reporters present values.
 pub struct View<'a> {
@@ -27,7 +75,7 @@ impl View<'_> {
     /// The secret as printed: redacted unless `--show-secrets`, control characters neutralised.
     pub fn secret(&self, secret: &[u8]) -> String {
         if self.show_secrets {
-            crate::finding::sanitize(&String::from_utf8_lossy(secret))
+            crate::text::sanitize(&String::from_utf8_lossy(secret))
         } else {
             crate::finding::redact(secret)
         }
@@ -37,12 +85,12 @@ impl View<'_> {
 /// For a path rule's finding (a sensitive file): how to keep the file out of git.
 pub fn file_advice(rules: &RuleSet, finding: &Finding) -> Option<String> {
     rules.rules[finding.rule].paths.as_ref()?;
-    let path = crate::finding::sanitize(finding.origin.path());
+    let path = crate::text::sanitize(finding.origin.path());
     let name = path.rsplit('/').next().unwrap_or(&path);
     Some(format!(
         "add {} to .gitignore, then stop tracking the file: git rm --cached -- {}",
-        crate::hook::shell_quote(name),
-        crate::hook::shell_quote(&path)
+        crate::text::shell_quote(name),
+        crate::text::shell_quote(&path)
     ))
 }
 

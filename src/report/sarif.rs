@@ -14,10 +14,10 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 
+use super::Report;
 use super::{rotation, View};
 use crate::finding::redact;
 use crate::rules::Confidence;
-use crate::scan::Report;
 
 pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Result<()> {
     let mut rule_index: BTreeMap<usize, usize> = BTreeMap::new();

@@ -11,6 +11,7 @@ use gix::objs::FindExt;
 use gix::ObjectId;
 
 use crate::error::Error;
+use crate::finding::CommitInfo;
 
 /// Wraps any gix error as a user-facing git error naming what was being done.
 pub fn git_err(what: impl std::fmt::Display, e: impl std::fmt::Display) -> Error {
@@ -43,26 +44,6 @@ pub fn limit_pack_cache(repo: &mut gix::Repository) {
             PACK_CACHE_BYTES,
         ))
     });
-}
-
-/// Metadata of the commit a history finding is attributed to.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CommitInfo {
-    /// Author time, seconds since the epoch (first, so that sorting is chronological).
-    pub time: i64,
-    pub id: String,
-    /// `Name <email>`.
-    pub author: String,
-    /// RFC 3339, UTC.
-    pub date: String,
-    /// First line of the message.
-    pub subject: String,
-}
-
-impl CommitInfo {
-    pub fn short_id(&self) -> &str {
-        &self.id[..self.id.len().min(7)]
-    }
 }
 
 /// Decoded essentials of one commit.
@@ -108,9 +89,9 @@ fn commit_data(id: ObjectId, commit: &gix::objs::CommitRef<'_>) -> CommitData {
         info: Arc::new(CommitInfo {
             time,
             id: id.to_string(),
-            author: crate::finding::sanitize(&author),
+            author: crate::text::sanitize(&author),
             date: rfc3339(time),
-            subject: crate::finding::sanitize(&subject),
+            subject: crate::text::sanitize(&subject),
         }),
     }
 }

@@ -9,6 +9,7 @@ pub mod worktree;
 
 use std::ops::Range;
 use std::sync::atomic::AtomicU64;
+use std::sync::Mutex;
 
 use crate::finding::Origin;
 
@@ -59,14 +60,30 @@ pub fn decode_utf16_bom(raw: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Counters the summary line reports, shared by every source's worker threads (`files`
-/// counts blobs for git scans).
+/// counts blobs for git scans), and the problems met on the way.
 #[derive(Debug, Default)]
 pub struct Stats {
     pub files: AtomicU64,
     pub bytes: AtomicU64,
     pub skipped_large: AtomicU64,
     pub skipped_binary: AtomicU64,
-    pub errors: AtomicU64,
+    problems: Mutex<Vec<String>>,
+}
+
+impl Stats {
+    /// Records a file or object that could not be read: the scan goes on without it, the
+    /// reporter prints `message` and the exit status becomes 2.
+    pub fn problem(&self, message: String) {
+        self.problems
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(message);
+    }
+
+    /// Every problem recorded, in the order they were met.
+    pub fn take_problems(&self) -> Vec<String> {
+        std::mem::take(&mut self.problems.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 /// `ranges` sorted, with overlapping or touching ranges joined.

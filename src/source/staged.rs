@@ -20,6 +20,8 @@ pub struct Staged {
     pub chunks: Vec<Chunk>,
     pub skipped_large: u64,
     pub skipped_binary: u64,
+    /// Things the user should know (conflicted paths left out), for the reporter to print.
+    pub notes: Vec<String>,
 }
 
 pub fn collect(dir: &Path, max_size: u64) -> Result<Staged, Error> {
@@ -114,11 +116,11 @@ pub fn collect(dir: &Path, max_size: u64) -> Result<Staged, Error> {
     }
     if !conflicted.is_empty() {
         let n = conflicted.len();
-        eprintln!(
-            "scan-secrets: note: {n} conflicted path{} not scanned until resolved and staged: {}",
+        out.notes.push(format!(
+            "{n} conflicted path{} not scanned until resolved and staged: {}",
             if n == 1 { " is" } else { "s are" },
-            crate::finding::sanitize(&conflicted.join(", "))
-        );
+            conflicted.join(", ")
+        ));
     }
     Ok(out)
 }

@@ -13,20 +13,33 @@ use std::sync::atomic::Ordering;
 use ignore::{WalkBuilder, WalkState};
 
 use super::{to_text, Chunk, Stats};
-use crate::config::Settings;
 use crate::finding::Origin;
 
-/// Walks `paths` on `settings.threads` threads and calls `visit` for every text file. `visit`
-/// runs on the walker threads; per-file errors are printed and counted, the walk continues.
-pub fn walk<F>(paths: &[std::path::PathBuf], settings: &Settings, stats: &Stats, visit: F)
+/// What a working-tree walk needs to know, set by the scan from its settings.
+pub struct Options<'a> {
+    /// Paths are reported relative to it for `[allow] paths`.
+    pub root: &'a Path,
+    pub threads: usize,
+    /// Larger files are not read (only path rules apply to them).
+    pub max_file_size: u64,
+    pub recurse_submodules: bool,
+    /// Files never scanned: the config and baseline in use (they hold allowlisted values and
+    /// fingerprints on purpose, which generic rules misread).
+    pub own_files: Vec<&'a Path>,
+    /// File names never scanned, wherever they are (`.scan-secrets-baseline.json`).
+    pub own_names: &'a [&'a str],
+}
+
+/// Walks `paths` on `options.threads` threads and calls `visit` for every text file. `visit`
+/// runs on the walker threads; a file or directory that cannot be read is recorded in
+/// `stats` as a problem and the walk goes on.
+pub fn walk<F>(paths: &[std::path::PathBuf], options: &Options<'_>, stats: &Stats, visit: F)
 where
     F: Fn(Chunk) + Sync,
 {
-    // The config file in use is never scanned (it may hold allowlisted values on purpose),
-    // nor the baseline in use (fingerprints and rule ids, which generic rules misread).
-    let own: Vec<_> = [settings.config_path.as_ref(), settings.baseline.as_ref()]
-        .into_iter()
-        .flatten()
+    let own: Vec<_> = options
+        .own_files
+        .iter()
         .filter_map(|p| Some((p.file_name()?.to_owned(), std::fs::canonicalize(p).ok()?)))
         .collect();
     // Only files named (a hook's or an editor's few paths): read them on this thread, without
@@ -37,11 +50,11 @@ where
         .all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
     {
         for path in paths {
-            visit_file(path, settings, stats, &own, &visit);
+            visit_file(path, options, stats, &own, &visit);
         }
         return;
     }
-    let recurse = settings.recurse_submodules;
+    let recurse = options.recurse_submodules;
     let mut builder = WalkBuilder::new(&paths[0]);
     for p in &paths[1..] {
         builder.add(p);
@@ -53,7 +66,7 @@ where
         .git_exclude(true)
         .git_global(true)
         .ignore(true)
-        .threads(settings.threads)
+        .threads(options.threads)
         .filter_entry(move |e| e.file_name() != ".git" && (recurse || !is_submodule(e)));
     builder.build_parallel().run(|| {
         let visit = &visit;
@@ -62,13 +75,13 @@ where
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    report_error(stats, &walk_error(&e));
+                    stats.problem(walk_error(&e));
                     return WalkState::Continue;
                 }
             };
             // Only regular files: never open FIFOs, sockets or devices.
             if entry.file_type().is_some_and(|t| t.is_file()) {
-                visit_file(entry.path(), settings, stats, own, visit);
+                visit_file(entry.path(), options, stats, own, visit);
             }
             WalkState::Continue
         })
@@ -79,7 +92,7 @@ where
 /// (`own`: their names and canonical paths).
 fn visit_file<F>(
     path: &Path,
-    settings: &Settings,
+    options: &Options<'_>,
     stats: &Stats,
     own: &[(std::ffi::OsString, std::path::PathBuf)],
     visit: &F,
@@ -87,7 +100,7 @@ fn visit_file<F>(
     F: Fn(Chunk),
 {
     let name = path.file_name().unwrap_or_default();
-    if name == crate::baseline::DEFAULT_FILE
+    if options.own_names.iter().any(|n| name == *n)
         || own.iter().any(|(own_name, canon)| {
             name == own_name && std::fs::canonicalize(path).ok().as_ref() == Some(canon)
         })
@@ -98,12 +111,12 @@ fn visit_file<F>(
         origin: Origin::File {
             path: display_path(path),
         },
-        rel_path: Some(relative(path, &settings.root)),
+        rel_path: Some(relative(path, options.root)),
         text,
         added: None,
         unread,
     };
-    match read_file(path, settings.max_file_size) {
+    match read_file(path, options.max_file_size) {
         Ok(Read_::Text(text)) => {
             stats.files.fetch_add(1, Ordering::Relaxed);
             stats.bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
@@ -118,7 +131,7 @@ fn visit_file<F>(
             stats.skipped_binary.fetch_add(1, Ordering::Relaxed);
             visit(chunk(Vec::new(), true));
         }
-        Err(e) => report_error(stats, &format!("{}: {e}", display_path(path))),
+        Err(e) => stats.problem(format!("{}: {e}", display_path(path))),
     }
 }
 
@@ -141,11 +154,6 @@ fn walk_error(e: &ignore::Error) -> String {
         }
         e => e.to_string(),
     }
-}
-
-fn report_error(stats: &Stats, msg: &str) {
-    stats.errors.fetch_add(1, Ordering::Relaxed);
-    eprintln!("scan-secrets: {}", crate::finding::sanitize(msg));
 }
 
 enum Read_ {

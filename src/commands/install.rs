@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{HookArgs, HookKind};
 use crate::error::Error;
 use crate::exit::Status;
+use crate::text::shell_quote;
 
 /// The line that marks a hook as written by scan-secrets.
 pub const MARKER: &str = "# scan-secrets hook v1";
@@ -18,8 +19,8 @@ pub const MARKER: &str = "# scan-secrets hook v1";
 /// Suffix of the name under which a pre-existing hook is kept.
 pub const CHAINED_SUFFIX: &str = ".scan-secrets-chained";
 
-const PRE_COMMIT: &str = include_str!("../hooks/pre-commit");
-const PRE_PUSH: &str = include_str!("../hooks/pre-push");
+const PRE_COMMIT: &str = include_str!("../../hooks/pre-commit");
+const PRE_PUSH: &str = include_str!("../../hooks/pre-push");
 
 impl HookKind {
     /// The hook's file name, as git knows it.
@@ -43,11 +44,6 @@ impl HookKind {
 pub fn script(kind: HookKind, bin: &Path) -> String {
     kind.template()
         .replace("@SCAN_SECRETS_BIN@", &shell_quote(&bin.to_string_lossy()))
-}
-
-/// Single-quotes `s` for a POSIX shell.
-pub(crate) fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
 }
 
 /// True when the file at `path` is one of our scripts.

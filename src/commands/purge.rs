@@ -13,9 +13,9 @@ use crate::cli::{PurgePlanArgs, ReplaceWith};
 use crate::config::Settings;
 use crate::error::Error;
 use crate::exit::Status;
-use crate::finding::sanitize;
+use crate::report::Report;
 use crate::rules::RuleSet;
-use crate::scan::{self, Report};
+use crate::text::sanitize;
 
 /// What a replaced value becomes by default.
 const REMOVED: &str = "***REMOVED***";
@@ -37,16 +37,16 @@ pub fn plan(args: PurgePlanArgs) -> Result<Status, Error> {
         scan_args.history = true;
     }
     let settings = Settings::resolve(scan_args)?;
-    let mut report = scan::run(&settings)?;
+    let mut report = super::scan::run(&settings)?;
     if let Some(path) = &settings.baseline {
-        crate::apply_baseline(&settings, path, &mut report)?;
+        super::scan::apply_baseline(&settings, path, &mut report)?;
     }
     let plan = Plan::of(&report, &settings.rules, args.replace_with);
     let mut out = std::io::stdout().lock();
     if plan.lines.is_empty() && plan.files.is_empty() {
         writeln!(out, "Nothing to purge: the scan found no leaked value.")
             .map_err(Error::Output)?;
-        return Ok(Status::of_scan(0, report.errors));
+        return Ok(Status::of_scan(0, report.errors()));
     }
     let path = output.unwrap_or_else(|| default_output(&settings.root));
     if !plan.lines.is_empty() {
@@ -59,7 +59,7 @@ pub fn plan(args: PurgePlanArgs) -> Result<Status, Error> {
         plan.instructions(&path, remote.as_deref(), report.findings.len())
     )
     .map_err(Error::Output)?;
-    Ok(Status::of_scan(report.findings.len(), report.errors))
+    Ok(Status::of_scan(report.findings.len(), report.errors()))
 }
 
 /// The replacements and the files to drop.
@@ -97,17 +97,17 @@ impl Plan {
         let file_q = quote(&file.display().to_string());
         let remote = remote.map_or_else(|| "<your remote URL>".to_string(), quote);
         let mut s = String::new();
-        let values = crate::report::plural(self.lines.len() as u64, "leaked value");
+        let values = crate::text::plural(self.lines.len() as u64, "leaked value");
         if self.lines.is_empty() {
             s.push_str(&format!(
                 "Purge plan: {} to remove from history ({}).\n\n",
-                crate::report::plural(self.files.len() as u64, "sensitive file"),
-                crate::report::plural(findings as u64, "finding"),
+                crate::text::plural(self.files.len() as u64, "sensitive file"),
+                crate::text::plural(findings as u64, "finding"),
             ));
         } else {
             s.push_str(&format!(
                 "Purge plan: {values} from {} written to {} (mode 0600; it holds the secrets in clear: keep it out of git and delete it when done).\n\n",
-                crate::report::plural(findings as u64, "finding"),
+                crate::text::plural(findings as u64, "finding"),
                 sanitize(&file.display().to_string()),
             ));
         }
@@ -170,7 +170,7 @@ fn replacement_line(value: &[u8], replacement: &str) -> String {
 
 /// Single-quoted for a POSIX shell, control characters neutralised.
 fn quote(s: &str) -> String {
-    crate::hook::shell_quote(&sanitize(s))
+    crate::text::shell_quote(&sanitize(s))
 }
 
 /// Next to the repository, never inside its work tree, so it cannot be committed by mistake.

@@ -1,0 +1,101 @@
+//! A scan (no subcommand) and `scan-secrets baseline`: resolve the settings, run the scan,
+//! apply or write the baseline, and hand the report to a reporter.
+
+use std::io::Write;
+
+use crate::cli;
+use crate::config;
+use crate::error::Error;
+use crate::exit::Status;
+use crate::filter::baseline;
+use crate::report;
+use crate::scan;
+
+/// Runs the scan `settings` describe, then prints its notes and problems (once, here, for
+/// every command that scans).
+pub(crate) fn run(settings: &config::Settings) -> Result<report::Report, Error> {
+    let report = scan::run(settings)?;
+    report::print_notes(&report);
+    Ok(report)
+}
+
+/// `scan-secrets baseline`: scan, then write every finding's fingerprint to the baseline file.
+pub fn baseline(mut args: cli::ScanArgs) -> Result<Status, Error> {
+    let output = args.output.take();
+    args.baseline = None;
+    args.update_baseline = false;
+    let mut settings = config::Settings::resolve(args)?;
+    // The new baseline records everything found, whatever an older one says.
+    settings.baseline = None;
+    let path = output.unwrap_or_else(|| settings.root.join(baseline::DEFAULT_FILE));
+    let report = run(&settings)?;
+    let file = baseline::Baseline::of(&path, &report.findings, &settings.rules);
+    file.save()?;
+    eprintln!(
+        "scan-secrets: wrote {} to {}",
+        crate::text::plural(file.entries.len() as u64, "baseline entry"),
+        path.display()
+    );
+    Ok(if report.errors() > 0 {
+        Status::Error
+    } else {
+        Status::Clean
+    })
+}
+
+pub fn scan(args: cli::ScanArgs) -> Result<Status, Error> {
+    let settings = config::Settings::resolve(args)?;
+    let mut report = run(&settings)?;
+    if let Some(path) = &settings.baseline {
+        apply_baseline(&settings, path, &mut report)?;
+    }
+    let view = report::View {
+        rules: &settings.rules,
+        show_secrets: settings.show_secrets,
+        color: settings.color,
+        quiet: settings.quiet,
+        show_suppressed: settings.show_suppressed,
+    };
+    let mut out: Box<dyn Write> = match &settings.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| Error::io(path, e))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    report::write(&report, settings.format, &view, &mut out).map_err(Error::Output)?;
+    Ok(Status::of_scan(report.findings.len(), report.errors()))
+}
+
+/// Drops the findings the baseline lists (after rewriting it first, with
+/// `--update-baseline`), and records the counts for the summary.
+pub(crate) fn apply_baseline(
+    settings: &config::Settings,
+    path: &std::path::Path,
+    report: &mut report::Report,
+) -> Result<(), Error> {
+    let baseline = if settings.update_baseline {
+        let old = match path.exists() {
+            true => baseline::Baseline::load(path)?,
+            false => baseline::Baseline::default(),
+        };
+        let new = baseline::Baseline::of(path, &report.findings, &settings.rules);
+        new.save()?;
+        let known = |b: &baseline::Baseline, e: &baseline::Entry| {
+            b.entries.iter().any(|o| o.fingerprint == e.fingerprint)
+        };
+        eprintln!(
+            "scan-secrets: updated {}: {} added, {} dropped, {} in all",
+            path.display(),
+            new.entries.iter().filter(|e| !known(&old, e)).count(),
+            old.entries.iter().filter(|e| !known(&new, e)).count(),
+            new.entries.len()
+        );
+        new
+    } else {
+        baseline::Baseline::load(path)?
+    };
+    let applied = baseline.apply(&mut report.findings);
+    report.baselined = applied.matched;
+    report.stale_baseline = applied.stale;
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! `--history`, `--since`, `--range`, `--pre-push`: blobs of commits, each unique blob read
+//! once, with the places (path, commit) it was introduced at.
+//!
+//! Full history: read the commits of every ref (branches, tags, remote-tracking refs, stash)
+//! and diff each commit's tree against its first parent's, newest commit first, to learn for
+//! every path the blobs it held and the first commit that had each. No blob content is read
+//! for that. Then read the blobs in parallel, in path order or pack order (see `Jobs`, chosen
+//! by `deltas_follow_paths`), searching only the lines a version adds to the one before it
+//! (path order) or to its delta base (pack order).
+//!
+//! Objects come from `pack::Reader`, which keeps the delta bases it decodes, so walking
+//! history decodes most objects about once.
+//!
+//! Ranges: few commits, so diff each commit's tree against its parents and keep the blobs
+//! that are new at their path, with the parent's blob to compute the added lines from.
+
+mod introduce;
+mod lines;
+mod range;
+mod read;
+mod refs;
+mod tree;
+mod walk;
+
+pub use range::parse_pre_push_line;
+pub use read::for_each_blob;
+pub use walk::walk_from_each;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use gix::ObjectId;
+
+use super::git::{self, git_err};
+use super::pack::Packs;
+use crate::error::Error;
+use crate::finding::CommitInfo;
+
+use introduce::first_introductions;
+use range::{pre_push_jobs, range_jobs};
+use refs::all_ref_tips;
+use walk::walk_all;
+
+/// Which commits to take.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// Everything reachable from any ref.
+    All,
+    /// Commits reachable from HEAD and not from REV.
+    Since(String),
+    /// `A..B`: reachable from B and not from A.
+    Range(String, String),
+    /// git's pre-push hook input, read from stdin.
+    PrePush,
+}
+
+/// Where a blob was introduced.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub path: String,
+    pub commit: Arc<CommitInfo>,
+    /// For ranges: the parent's blob at this path; only lines added relative to it count.
+    pub old: Option<ObjectId>,
+}
+
+/// One blob and every place it was introduced at.
+pub struct Version {
+    pub blob: ObjectId,
+    pub places: Vec<Place>,
+}
+
+/// The blobs to read.
+pub enum Jobs {
+    /// Full history, read path by path: segments of the successive versions of one path. The
+    /// first version of a segment counts whole; each later one only by the lines the previous
+    /// version lacks, so the bulk of a long history (unchanged lines) is never searched. Best
+    /// when the pack stores each file's versions as deltas of each other (`git gc`, clones).
+    Chains(Vec<Vec<Version>>),
+    /// Full history, read in pack order: every blob once, with every (path, first commit) it
+    /// had. A blob stored as a delta counts only by the lines its delta base lacks, plus the
+    /// lines where the base had candidates. Best when deltas follow the order objects were
+    /// written in rather than paths (`git fast-import`, which many converters use).
+    Whole(Vec<Version>),
+    /// Blobs introduced by the commits of a range; each place counts the lines added relative
+    /// to its parent's blob (`Place::old`).
+    Diff(Vec<Version>),
+}
+
+/// A blob's content with its places; `added[i]` is `Some(ranges)` for places that only count
+/// added lines.
+pub struct BlobChunk<'a> {
+    pub text: &'a [u8],
+    pub places: &'a [Place],
+    pub added: Vec<Option<Vec<Range<usize>>>>,
+    /// The blob is binary or over the size limit and `text` is empty: only path rules apply.
+    pub unread: bool,
+}
+
+impl<'a> BlobChunk<'a> {
+    fn unread(places: &'a [Place]) -> Self {
+        BlobChunk {
+            text: &[],
+            places,
+            added: vec![None; places.len()],
+            unread: true,
+        }
+    }
+}
+
+pub struct Plan {
+    repo: gix::ThreadSafeRepository,
+    packs: Packs,
+    pub jobs: Jobs,
+    pub commits: usize,
+    pub shallow: bool,
+    /// Refs, commits and trees that could not be read while planning: one message each, for
+    /// the reporter to print (the scan goes on without them).
+    pub problems: Vec<String>,
+    /// Full history: every commit walked and its parents, for exposure triage afterwards.
+    pub parents: Option<Parents>,
+}
+
+/// Commits and their parents, as walked for a full-history plan.
+pub type Parents = FastMap<ObjectId, Vec<ObjectId>>;
+
+pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, Error> {
+    let repo = git::discover(dir)?;
+    let packs = Packs::open(&repo);
+    let shallow = repo.is_shallow().unwrap_or(false);
+    let mut problems = Vec::new();
+    let mut parents = None;
+    let (commits, jobs) = match selection {
+        Selection::All => {
+            let tips = all_ref_tips(&repo, &mut problems)?;
+            let commits = walk_all(&repo, &packs, &tips, &mut problems)?;
+            let jobs = first_introductions(&repo, &packs, &commits, threads, &mut problems)?;
+            parents = Some(commits.iter().map(|c| (c.id, c.parents.clone())).collect());
+            (commits.len(), jobs)
+        }
+        Selection::Since(rev) => {
+            let head = repo
+                .head_id()
+                .map_err(|e| git_err("--since needs a HEAD commit", e))?
+                .detach();
+            let hidden = resolve(&repo, rev)?;
+            range_jobs(&repo, &[head], &[hidden], &format!("{rev}..HEAD"))?
+        }
+        Selection::Range(a, b) => {
+            let hidden = resolve(&repo, a)?;
+            let tip = resolve(&repo, b)?;
+            range_jobs(&repo, &[tip], &[hidden], &format!("{a}..{b}"))?
+        }
+        Selection::PrePush => pre_push_jobs(&repo)?,
+    };
+    // The trees and commits read for the plan are not read again.
+    packs.release_pages();
+    Ok(Plan {
+        repo: repo.into_sync(),
+        packs,
+        jobs,
+        commits,
+        shallow,
+        problems,
+        parents,
+    })
+}
+
+/// The commit a revision names (tags peeled).
+fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId, Error> {
+    let id = repo
+        .rev_parse_single(rev)
+        .map_err(|e| Error::Git(format!("cannot resolve revision {rev:?}: {e}")))?;
+    let commit = id
+        .object()
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| Error::Git(format!("revision {rev:?} does not name a commit: {e}")))?;
+    Ok(commit.id)
+}
+
+type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// A small multiplicative hasher for keys that are object ids and path hashes (already
+/// random-looking); SipHash's DoS resistance buys nothing here and costs a lot.
+#[derive(Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
