@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Ok(Ok(status)) => status.into(),
         Ok(Err(e)) if e.is_broken_pipe() => Status::Clean.into(),
         Ok(Err(e)) => {
-            eprintln!("scan-secrets: error: {e}");
+            eprintln!("scan-secrets: error: {}", e.with_causes());
             Status::Error.into()
         }
         Err(_) => Status::Error.into(),

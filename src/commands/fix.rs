@@ -24,10 +24,7 @@ pub fn fix_staged(args: crate::cli::FixArgs) -> Result<Status, Error> {
         return Ok(Status::of_scan(0, report.errors()));
     }
     let root = settings.root.clone();
-    let git_dir = gix::discover(&root)
-        .map_err(|e| Error::Git(format!("{}: {e}", root.display())))?
-        .git_dir()
-        .to_path_buf();
+    let git_dir = crate::source::git::discover(&root)?.git_dir().to_path_buf();
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

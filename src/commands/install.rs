@@ -60,12 +60,7 @@ fn exists(path: &Path) -> bool {
 
 /// The hooks directory of the repository containing `dir`.
 pub fn hooks_dir(dir: &Path) -> Result<PathBuf, Error> {
-    let repo = gix::discover(dir).map_err(|e| {
-        Error::Git(format!(
-            "{}: not a git repository (or any parent up to the file system root): {e}",
-            dir.display()
-        ))
-    })?;
+    let repo = crate::source::git::discover(dir)?;
     let configured = repo
         .config_snapshot()
         .string("core.hooksPath")
@@ -130,7 +125,7 @@ fn git_global_config(args: &[&str]) -> Result<Option<String>, Error> {
         .args(["config", "--global"])
         .args(args)
         .output()
-        .map_err(|e| Error::Git(format!("cannot run git to read the global config: {e}")))?;
+        .map_err(|e| crate::source::git::git_err("cannot run git to read the global config", e))?;
     match out.status.code() {
         Some(0) => Ok(Some(
             String::from_utf8_lossy(&out.stdout).trim().to_string(),

@@ -13,18 +13,28 @@ use gix::ObjectId;
 use crate::error::Error;
 use crate::finding::CommitInfo;
 
-/// Wraps any gix error as a user-facing git error naming what was being done.
-pub fn git_err(what: impl std::fmt::Display, e: impl std::fmt::Display) -> Error {
-    Error::Git(format!("{what}: {e}"))
+/// Wraps a gix error as a user-facing git error naming what was being done; the error is
+/// kept as the source.
+pub fn git_err(
+    what: impl std::fmt::Display,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> Error {
+    Error::GitCause {
+        what: what.to_string(),
+        source: Box::new(e),
+    }
 }
 
 /// Opens the repository containing `dir` (work tree or bare).
 pub fn discover(dir: &Path) -> Result<gix::Repository, Error> {
     let mut repo = gix::discover(dir).map_err(|e| {
-        Error::Git(format!(
-            "{}: not a git repository (or any parent up to the file system root): {e}",
-            dir.display()
-        ))
+        git_err(
+            format_args!(
+                "{}: not a git repository (or any parent up to the file system root)",
+                dir.display()
+            ),
+            e,
+        )
     })?;
     // Every walk reads each tree and blob once: a decoded-object cache would only cost
     // memory. (Delta bases are cached separately by the pack cache.)

@@ -256,7 +256,8 @@ pub(super) fn read_raw_tree<'b>(
         Ok(_) => None,
         Err(e) => {
             problems.push(format!(
-                "tree {id}: {e}; the files below it are not scanned there; continuing"
+                "tree {id}: {}; the files below it are not scanned there; continuing",
+                e.with_causes()
             ));
             None
         }

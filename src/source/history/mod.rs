@@ -171,11 +171,11 @@ pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, E
 fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId, Error> {
     let id = repo
         .rev_parse_single(rev)
-        .map_err(|e| Error::Git(format!("cannot resolve revision {rev:?}: {e}")))?;
+        .map_err(|e| git_err(format_args!("cannot resolve revision {rev:?}"), e))?;
     let commit = id
         .object()
         .and_then(|o| o.peel_to_commit())
-        .map_err(|e| Error::Git(format!("revision {rev:?} does not name a commit: {e}")))?;
+        .map_err(|e| git_err(format_args!("revision {rev:?} does not name a commit"), e))?;
     Ok(commit.id)
 }
 

@@ -84,7 +84,11 @@ where
                     continue;
                 }
                 Err(e) => {
-                    stats.problem(format!("{e} (at {}); continuing", version.places[0].path));
+                    stats.problem(format!(
+                        "{} (at {}); continuing",
+                        e.with_causes(),
+                        version.places[0].path
+                    ));
                     continue;
                 }
             };

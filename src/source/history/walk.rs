@@ -64,7 +64,8 @@ pub(super) fn walk_all(
             Ok(c) => c,
             Err(e) => {
                 problems.push(format!(
-                    "commit {id}: {e}; its history is not scanned; continuing"
+                    "commit {id}: {}; its history is not scanned; continuing",
+                    e.with_causes()
                 ));
                 continue;
             }
