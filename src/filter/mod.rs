@@ -5,6 +5,7 @@ pub mod allowlist;
 pub mod baseline;
 pub mod context;
 pub mod defaults;
+mod names;
 pub mod paths;
 pub mod placeholder;
 

@@ -9,18 +9,21 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
+mod candidate;
 mod keywords;
 mod path;
 mod prefilter;
 
 use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use candidate::resolve_overlaps;
+pub use candidate::{Candidate, Cover, Decoded};
 use path::PathFilter;
 use prefilter::Prefilter;
 
-use crate::decode::{self, Encoding};
+use crate::decode;
 use crate::entropy;
 use crate::error::Error;
-use crate::rules::{Confidence, RuleSet};
+use crate::rules::RuleSet;
 
 /// How far before a keyword a single-line rule's window starts (it stops earlier at a newline).
 const BACK: usize = 512;
@@ -30,49 +33,6 @@ const FORWARD: usize = 1024;
 const FORWARD_MULTILINE: usize = 64 * 1024;
 /// Layers of encoding looked through: a base64 `.dockerconfigjson` whose `auth` is base64.
 const MAX_DECODE_DEPTH: usize = 2;
-
-/// A match that passed the rule's own gates; filters decide whether it is reported.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Candidate {
-    /// Index into `RuleSet::rules`.
-    pub rule: usize,
-    /// The credential itself (the `secret` group, or the whole match).
-    pub secret: Range<usize>,
-    /// The whole regex match, context included.
-    pub span: Range<usize>,
-    pub entropy: f64,
-    pub confidence: Confidence,
-    /// Set when the match was found in what an encoded token decodes to: `secret` and `span`
-    /// are then the encoded token in this text.
-    pub decoded: Option<Arc<Decoded>>,
-}
-
-/// A match inside a decoded token.
-#[derive(Debug, PartialEq)]
-pub struct Decoded {
-    pub encoding: Encoding,
-    /// What the token decodes to.
-    pub text: Arc<[u8]>,
-    /// The match in `text` (itself possibly inside a further decoding).
-    pub inner: Candidate,
-}
-
-impl Candidate {
-    /// The text the match was made in and the match there: `text` and `self`, or the decoded
-    /// token and the match inside it.
-    pub fn innermost<'a>(&'a self, text: &'a [u8]) -> (&'a [u8], &'a Candidate) {
-        match &self.decoded {
-            Some(d) => d.inner.innermost(&d.text),
-            None => (text, self),
-        }
-    }
-
-    /// The credential's bytes, decoded.
-    pub fn value<'a>(&'a self, text: &'a [u8]) -> &'a [u8] {
-        let (text, c) = self.innermost(text);
-        &text[c.secret.clone()]
-    }
-}
 
 pub struct Matcher {
     rules: Arc<RuleSet>,
@@ -489,39 +449,6 @@ impl Matcher {
     }
 }
 
-/// A set of byte ranges (in any order, overlapping or not) that answers "does this range
-/// overlap any of them?" in O(log n): many matches against many ranges stay near-linear.
-pub struct Cover {
-    starts: Vec<usize>,
-    /// `max_end[i]`: the largest end among the ranges with the `i + 1` smallest starts.
-    max_end: Vec<usize>,
-}
-
-impl Cover {
-    pub fn new<'a>(ranges: impl Iterator<Item = &'a Range<usize>>) -> Self {
-        let mut sorted: Vec<(usize, usize)> = ranges.map(|r| (r.start, r.end)).collect();
-        sorted.sort_unstable();
-        let mut end = 0;
-        let max_end = sorted
-            .iter()
-            .map(|&(_, e)| {
-                end = end.max(e);
-                end
-            })
-            .collect();
-        Cover {
-            starts: sorted.into_iter().map(|(s, _)| s).collect(),
-            max_end,
-        }
-    }
-
-    /// Whether `r` shares a byte with one of the ranges.
-    pub fn hits(&self, r: &Range<usize>) -> bool {
-        let i = self.starts.partition_point(|&s| s < r.end);
-        i > 0 && self.max_end[i - 1] > r.start
-    }
-}
-
 /// The prefilter, its keywords, each keyword's owners and the keywords starting inside each.
 type Built = (Prefilter, Table<u8>, Table<usize>, Table<(usize, usize)>);
 
@@ -569,43 +496,9 @@ fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize
     from..to
 }
 
-/// Sorts candidates and keeps, among overlapping secrets, the most specific: provider rules beat
-/// generic ones, then higher confidence, then the stronger context (a syntax over an assignment
-/// over free text), then the longer secret, then the longer match (more context), then the
-/// earlier rule.
-fn resolve_overlaps(rules: &RuleSet, mut cands: Vec<Candidate>) -> Vec<Candidate> {
-    cands.sort_by(|a, b| {
-        (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
-    });
-    cands.dedup_by(|a, b| a.rule == b.rule && a.secret == b.secret);
-    let rank = |c: &Candidate| {
-        (
-            !rules.rules[c.rule].generic,
-            c.confidence,
-            rules.rules[c.rule].context,
-            c.secret.len(),
-            // More context matched (a provider name next to the key) is more specific.
-            c.span.len(),
-            std::cmp::Reverse(c.rule),
-        )
-    };
-    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
-    for c in cands {
-        match kept.last_mut() {
-            Some(last) if last.secret.end > c.secret.start => {
-                if rank(&c) > rank(last) {
-                    *last = c;
-                }
-            }
-            _ => kept.push(c),
-        }
-    }
-    kept
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{AhoCorasickKind, Cover, Matcher};
+    use super::{AhoCorasickKind, Matcher};
 
     /// The owners build.rs computed for the builtin rules are those computed at start-up.
     #[test]
@@ -616,28 +509,5 @@ mod tests {
         assert_eq!(k1, k2);
         assert_eq!(o1, o2);
         assert_eq!(s1, s2);
-    }
-
-    #[test]
-    fn cover_answers_overlaps() {
-        let ranges = [10..20, 0..3, 15..40, 50..51];
-        let cover = Cover::new(ranges.iter());
-        for probe in [
-            0..1,
-            2..5,
-            3..10,
-            9..11,
-            39..45,
-            40..50,
-            50..51,
-            51..60,
-            5..5,
-        ] {
-            let expected = ranges
-                .iter()
-                .any(|r| r.start < probe.end && probe.start < r.end);
-            assert_eq!(cover.hits(&probe), expected, "{probe:?}");
-        }
-        assert!(!Cover::new([].iter()).hits(&(0..10)));
     }
 }

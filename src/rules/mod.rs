@@ -8,19 +8,20 @@
 pub mod checksum;
 mod embedded;
 pub mod file;
+mod path;
+mod regexes;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::Regex;
 
 use crate::error::Error;
 use file::{PatternFile, RotationSpec, RuleSpec, SwitchPattern, Text, Texts, ZeroDowntime};
-
-/// Compiled-program limits for every rule regex: a rule that needs more is rejected.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
-const REGEX_DFA_SIZE_LIMIT: usize = 2 << 20;
+pub use path::PathRule;
+pub use regexes::named_regex;
+use regexes::{compile, with_groups};
 
 /// How sure we are that a finding is a live credential. Findings below the reporting threshold
 /// (`--confidence`, default `medium`) are counted but not shown.
@@ -123,91 +124,6 @@ pub struct Rule {
     pub negative_examples: Texts,
 }
 
-/// The paths a path rule applies to.
-#[derive(Debug)]
-pub struct PathRule {
-    /// `paths` and `not_paths` as written, for listings.
-    pub globs: Texts,
-    not_globs: Texts,
-    /// Per glob of `paths`, a literal every matching path contains (lower case; empty when the
-    /// glob has alternatives): a path that contains none cannot match, and the glob sets,
-    /// which cost a regex build each, are compiled only when one is found (see `matches`).
-    literals: Vec<String>,
-    sets: OnceLock<(globset::GlobSet, globset::GlobSet)>,
-}
-
-fn glob_set(globs: &[Text]) -> Result<globset::GlobSet, String> {
-    let mut b = globset::GlobSetBuilder::new();
-    for g in globs {
-        // Like .gitignore: a glob without `/` matches the name in any directory.
-        let full = if g.contains('/') {
-            g.trim_start_matches('/').to_string()
-        } else {
-            format!("**/{g}")
-        };
-        let glob = globset::GlobBuilder::new(&full)
-            .literal_separator(true)
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| format!("bad path glob {g:?}: {e}"))?;
-        b.add(glob);
-    }
-    b.build().map_err(|e| e.to_string())
-}
-
-impl PathRule {
-    /// `eager` compiles the globs now, so that a bad one is reported at load (custom rules).
-    fn new(paths: &Texts, not_paths: &Texts, eager: bool) -> Result<Self, String> {
-        let literals = paths
-            .iter()
-            .map(|g| {
-                if g.contains(['{', '[', '\\']) {
-                    return String::new();
-                }
-                g.split(['*', '?', '/'])
-                    .max_by_key(|piece| piece.len())
-                    .unwrap_or("")
-                    .to_ascii_lowercase()
-            })
-            .collect();
-        let rule = PathRule {
-            globs: paths.clone(),
-            not_globs: not_paths.clone(),
-            literals,
-            sets: OnceLock::new(),
-        };
-        if eager {
-            let _ = rule.sets.set((glob_set(paths)?, glob_set(not_paths)?));
-        }
-        Ok(rule)
-    }
-
-    /// Whether every glob compiles (the builtin ones compile on first use; the lint checks).
-    pub fn check(&self) -> Result<(), String> {
-        glob_set(&self.globs)
-            .and(glob_set(&self.not_globs))
-            .map(|_| ())
-    }
-
-    /// Per glob of `paths`, a literal every path it matches contains (lower case; empty when
-    /// the glob has alternatives): a path that contains none of them cannot match.
-    pub fn literals(&self) -> &[String] {
-        &self.literals
-    }
-
-    /// Whether a file at `path` (relative, `/`-separated) is one this rule is about, by its
-    /// globs. The matcher asks only about paths that hold one of `literals` (its `PathFilter`
-    /// checks all rules' literals in one pass), so the glob sets compile only then.
-    pub fn matches(&self, path: &str) -> bool {
-        let (include, exclude) = self.sets.get_or_init(|| {
-            let set =
-                |globs: &[Text]| glob_set(globs).unwrap_or_else(|_| globset::GlobSet::empty());
-            (set(&self.globs), set(&self.not_globs))
-        });
-        include.is_match(path) && !exclude.is_match(path)
-    }
-}
-
 /// A rule example split into the path it is scanned at (path rules: its first line) and the
 /// text.
 pub fn split_example<'a>(rule: &Rule, example: &'a str) -> (Option<&'a str>, &'a str) {
@@ -259,69 +175,6 @@ fn parse_file(origin: &str, text: &str) -> Result<PatternFile, Error> {
         origin: origin.to_string(),
         message: e.to_string(),
     })
-}
-
-fn with_groups(re: Regex) -> (Regex, Vec<usize>) {
-    let groups = re
-        .capture_names()
-        .enumerate()
-        .filter(|(_, n)| {
-            n.is_some_and(|n| {
-                n.strip_prefix("secret")
-                    .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
-            })
-        })
-        .map(|(i, _)| i)
-        .collect();
-    (re, groups)
-}
-
-/// The regex of a `named` rule: one of `words`, up to 24 name characters, a credential word,
-/// up to 16 more name characters, an optional closing quote or bracket, an assignment (`=`, `:`,
-/// `:=`, `=>`, `>` of an XML element), an optional opening quote or `Bearer `/`Token `, then the
-/// value, which must end where the token's characters end. A word that itself ends in a
-/// credential word (`sanitytoken`, a keyword that hits less often than `sanity`) stands for its
-/// start in the regex, so that `sanityToken: ...` matches.
-pub fn named_regex(words: &[Text], value: &str) -> String {
-    // The alternation below, in this order.
-    const CREDENTIAL: [&str; 9] = [
-        "key",
-        "token",
-        "secret",
-        "pat",
-        "password",
-        "passwd",
-        "pwd",
-        "credential",
-        "auth",
-    ];
-    let words: Vec<String> = words
-        .iter()
-        .map(|w| {
-            let lower = w.to_ascii_lowercase();
-            let stem = CREDENTIAL
-                .iter()
-                .find_map(|c| lower.strip_suffix(c))
-                .filter(|stem| stem.len() >= 3)
-                .unwrap_or(&lower);
-            regex::escape(stem)
-        })
-        .collect();
-    format!(
-        r#"(?i:(?:{})[a-z0-9_.-]{{0,24}}?(?:{})[a-z0-9_.-]{{0,16}}["'\]]?\s{{0,3}}(?:=|:=|:|=>|>)\s{{0,3}}(?:["'`]|(?:bearer|token)\s+)?)(?P<secret>{value})(?:[^A-Za-z0-9_+/=-]|$)"#,
-        words.join("|"),
-        CREDENTIAL.join("|")
-    )
-}
-
-fn compile(src: &str) -> Result<Regex, regex::Error> {
-    // Credentials are ASCII: without Unicode classes and case folding, `\s`, `\w` and `(?i)`
-    // compile to a fraction of the automaton, which matters when a pre-commit hook runs.
-    RegexBuilder::new(src)
-        .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
-        .build()
 }
 
 #[derive(Debug, Default)]
@@ -625,42 +478,5 @@ impl RuleSet {
         self.providers
             .iter()
             .find(|p| p.id.eq_ignore_ascii_case(id))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn named_regex_takes_the_documented_forms() {
-        let re = compile(&named_regex(&["linode".into()], "[a-f0-9]{8}")).unwrap();
-        let value = |text: &str| {
-            re.captures(text.as_bytes())
-                .map(|c| String::from_utf8_lossy(&c["secret"]).into_owned())
-        };
-        for text in [
-            "LINODE_TOKEN=1a2b3c4d",
-            "export LINODE_CLI_TOKEN='1a2b3c4d'",
-            r#""linodeApiKey": "1a2b3c4d","#,
-            "linode.cli_secret: 1a2b3c4d",
-            r#"-H "X-Linode-Token: Bearer 1a2b3c4d""#,
-            "<LinodeToken>1a2b3c4d</LinodeToken>",
-            "$linode_api_key => '1a2b3c4d';",
-        ] {
-            assert_eq!(value(text).as_deref(), Some("1a2b3c4d"), "{text}");
-        }
-        // A word ending in a credential word stands for its start.
-        let re2 = compile(&named_regex(&["sanitytoken".into()], "[a-f0-9]{8}")).unwrap();
-        assert!(re2.is_match(b"sanityToken: '1a2b3c4d'"));
-        assert!(re2.is_match(b"SANITY_API_TOKEN=1a2b3c4d"));
-        for text in [
-            "LINODE_TOKEN=1a2b3c4d5",
-            "LINODE_REGION=1a2b3c4d",
-            "API_TOKEN=1a2b3c4d",
-            "linode token 1a2b3c4d",
-        ] {
-            assert_eq!(value(text), None, "{text}");
-        }
     }
 }
