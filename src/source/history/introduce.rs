@@ -192,7 +192,7 @@ pub(super) fn path_records(
     // allocation; strings are made only for new paths.
     let mut out = PathRecords::default();
     let mut path_of: FastMap<u64, usize> = FastMap::default();
-    let hash_len = reader.repo().object_hash().len_in_bytes();
+    let hash = reader.repo().object_hash();
     let (mut new_buf, mut old_buf) = (Vec::new(), Vec::new());
     let mut stack = Vec::new();
     for &index in order {
@@ -213,22 +213,20 @@ pub(super) fn path_records(
             let old_data = old
                 .and_then(|o| read_raw_tree(reader, &o, &mut old_buf, &mut out.problems))
                 .unwrap_or_default();
-            for Change { entry, old_tree } in TreeDiff::new(old_data, new_data, hash_len) {
-                let Ok(oid) = ObjectId::try_from(entry.oid) else {
-                    continue;
-                };
-                let hash = path_hash(prefix_hash, entry.name);
+            for Change { entry, old_tree } in TreeDiff::new(old_data, new_data, hash) {
+                let oid = entry.oid.to_owned();
+                let hash = path_hash(prefix_hash, entry.filename);
                 let join = || {
-                    let name = entry.name.to_str_lossy();
+                    let name = entry.filename.to_str_lossy();
                     if prefix.is_empty() {
                         name.into_owned()
                     } else {
                         format!("{prefix}/{name}")
                     }
                 };
-                if entry.is_tree() {
+                if entry.mode.is_tree() {
                     stack.push((old_tree, oid, join(), hash));
-                } else if entry.is_blob() {
+                } else if entry.mode.is_blob() {
                     let p = *path_of.entry(hash).or_insert_with(|| {
                         out.paths.push(join());
                         out.records.push(Vec::new());

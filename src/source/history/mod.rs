@@ -24,6 +24,7 @@ mod walk;
 
 pub use range::parse_pre_push_line;
 pub use read::for_each_blob;
+pub use tree::check_diff as fuzz_tree_diff;
 pub use walk::walk_from_each;
 
 use std::collections::{HashMap, HashSet};
