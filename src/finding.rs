@@ -59,13 +59,17 @@ pub struct CommitInfo {
     pub id: String,
     /// `Name <email>`.
     pub author: String,
-    /// RFC 3339, UTC.
-    pub date: String,
     /// First line of the message.
     pub subject: String,
 }
 
 impl CommitInfo {
+    /// The author time as RFC 3339 in UTC (`2024-05-01T10:00:00Z`).
+    pub fn date(&self) -> String {
+        jiff::Timestamp::from_second(self.time)
+            .map_or_else(|_| self.time.to_string(), |t| t.to_string())
+    }
+
     pub fn short_id(&self) -> &str {
         &self.id[..self.id.len().min(7)]
     }
@@ -212,6 +216,24 @@ pub fn redact(secret: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates() {
+        let date = |time| {
+            CommitInfo {
+                time,
+                id: String::new(),
+                author: String::new(),
+                subject: String::new(),
+            }
+            .date()
+        };
+        assert_eq!(date(0), "1970-01-01T00:00:00Z");
+        assert_eq!(date(1_714_557_600), "2024-05-01T10:00:00Z");
+        assert_eq!(date(951_825_600), "2000-02-29T12:00:00Z");
+        // Beyond what RFC 3339 can write: the seconds, never a panic.
+        assert_eq!(date(i64::MAX), i64::MAX.to_string());
+    }
 
     #[test]
     fn fingerprint_is_stable_and_versioned() {

@@ -75,10 +75,11 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
                 f.location.column
             );
             if let Some(c) = f.origin.commit() {
+                let date = c.date();
                 place.push_str(&paint.dim(&format!(
                     "  (commit {}, {}{})",
                     c.short_id(),
-                    &c.date[..10.min(c.date.len())],
+                    date.get(..10).unwrap_or(&date),
                     match f.more_occurrences {
                         0 => String::new(),
                         n => format!(", {n} more"),

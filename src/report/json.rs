@@ -69,7 +69,7 @@ struct JsonFinding<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     author: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
+    date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,7 +155,7 @@ pub fn write(
             },
             commit: f.origin.commit().map(|c| c.id.as_str()),
             author: f.origin.commit().map(|c| c.author.as_str()),
-            date: f.origin.commit().map(|c| c.date.as_str()),
+            date: f.origin.commit().map(|c| c.date()),
             message: f.origin.commit().map(|c| c.subject.as_str()),
             more_occurrences: f.origin.commit().map(|_| f.more_occurrences),
             advice: super::file_advice(view.rules, f),

@@ -52,7 +52,7 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
         if let Some(c) = f.origin.commit() {
             properties["commit"] = json!(c.id);
             properties["author"] = json!(c.author);
-            properties["date"] = json!(c.date);
+            properties["date"] = json!(c.date());
             if let Some(e) = &f.exposure {
                 properties["exposure"] = json!(e.verdict(c.short_id(), c.time, report.now));
             }

@@ -100,32 +100,9 @@ fn commit_data(id: ObjectId, commit: &gix::objs::CommitRef<'_>) -> CommitData {
             time,
             id: id.to_string(),
             author: crate::text::sanitize(&author),
-            date: rfc3339(time),
             subject: crate::text::sanitize(&subject),
         }),
     }
-}
-
-/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// One file entry of a tree: path, blob id, whether it is a regular file (not a link or a
@@ -312,13 +289,6 @@ pub fn added_ranges(old: &[u8], new: &[u8]) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_714_557_600), "2024-05-01T10:00:00Z");
-        assert_eq!(rfc3339(951_825_600), "2000-02-29T12:00:00Z");
-    }
 
     #[test]
     fn added_lines() {

@@ -12,9 +12,10 @@ use crate::source::git::CommitData;
 use crate::source::pack::Packs;
 use crate::source::pack::Reader;
 
+use super::lines::PathMap;
 use super::tree::{Change, TreeDiff};
 use super::walk::descent_order;
-use super::{FastMap, FastSet, Jobs, Place, Version};
+use super::{IdMap, IdSet, Jobs, Place, Version};
 /// For every path reachable from `commits` (oldest first), the successive blobs it held, each
 /// at the first commit that had it there. No blob content is read for that.
 ///
@@ -35,7 +36,7 @@ pub(super) fn first_introductions(
     threads: usize,
     problems: &mut Vec<String>,
 ) -> Result<Jobs, Error> {
-    let tree_of: FastMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
+    let tree_of: IdMap<ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
     let order = descent_order(commits);
     let per = order.len().div_ceil(threads.max(1)).max(1);
     let parts: Vec<PathRecords> = std::thread::scope(|scope| {
@@ -70,7 +71,7 @@ pub(super) fn first_introductions(
     }
     drop(chain_of);
     // Per path, its versions: one per blob, at the first commit that had it there.
-    let mut seen: FastSet<ObjectId> = FastSet::default();
+    let mut seen: IdSet = IdSet::default();
     let chains: Vec<Vec<Version>> = chains
         .into_iter()
         .map(|(path, mut records)| {
@@ -111,7 +112,7 @@ pub(super) const ORDER_VAR: &str = "SCAN_SECRETS_HISTORY_ORDER";
 /// delta bases), false for `git fast-import`, whose deltas chain objects in the order they
 /// were written. Decided on a sample of the versions, from pack entry headers only.
 pub(super) fn deltas_follow_paths(packs: &Packs, chains: &[Vec<Version>]) -> bool {
-    let mut path_at: FastMap<(usize, u64), usize> = FastMap::default();
+    let mut path_at: HashMap<(usize, u64), usize> = Default::default();
     for (i, chain) in chains.iter().enumerate() {
         for v in chain {
             if let Some(at) = packs.locate(&v.blob) {
@@ -154,7 +155,7 @@ pub(super) const MAX_SEGMENT: usize = 64;
 
 /// Every blob once, with the places of all its paths, earliest first.
 pub(super) fn by_blob(chains: Vec<Vec<Version>>) -> Vec<Version> {
-    let mut places_of: FastMap<ObjectId, Vec<Place>> = FastMap::default();
+    let mut places_of: IdMap<Vec<Place>> = Default::default();
     for version in chains.into_iter().flatten() {
         places_of
             .entry(version.blob)
@@ -186,12 +187,12 @@ pub(super) fn path_records(
     reader: &mut Reader<'_>,
     commits: &[CommitData],
     order: &[u32],
-    tree_of: &FastMap<ObjectId, ObjectId>,
+    tree_of: &IdMap<ObjectId>,
 ) -> PathRecords {
     // Paths are identified by a hash built entry by entry, so that tree entries cost no
     // allocation; strings are made only for new paths.
     let mut out = PathRecords::default();
-    let mut path_of: FastMap<u64, usize> = FastMap::default();
+    let mut path_of: PathMap<usize> = Default::default();
     let hash = reader.repo().object_hash();
     let (mut new_buf, mut old_buf) = (Vec::new(), Vec::new());
     let mut stack = Vec::new();

@@ -3,8 +3,13 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+
 /// Hashes of a version's lines.
 pub(super) type LineSet = HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>;
+
+/// Values by path hash (see `introduce::path_hash`).
+pub(super) type PathMap<V> =
+    std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<IdentityHasher>>;
 
 /// The lines of a blob that hold candidates: their byte ranges and their hashes (sorted).
 #[derive(Default, Clone)]
@@ -146,7 +151,7 @@ pub(super) fn line_hash(line: &[u8]) -> u64 {
     h ^ (h >> 31)
 }
 
-/// The line hashes are already mixed: use them as they are.
+/// Line and path hashes are already mixed: used as they are (like gix's hasher for ids).
 #[derive(Default)]
 pub(super) struct IdentityHasher(u64);
 

@@ -27,7 +27,6 @@ pub use read::for_each_blob;
 pub use tree::check_diff as fuzz_tree_diff;
 pub use walk::walk_from_each;
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -124,7 +123,7 @@ pub struct Plan {
 }
 
 /// Commits and their parents, as walked for a full-history plan.
-pub type Parents = FastMap<ObjectId, Vec<ObjectId>>;
+pub type Parents = IdMap<Vec<ObjectId>>;
 
 pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, Error> {
     let repo = git::discover(dir)?;
@@ -180,30 +179,7 @@ fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId, Error> {
     Ok(commit.id)
 }
 
-type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
-
-/// A small multiplicative hasher for keys that are object ids and path hashes (already
-/// random-looking); SipHash's DoS resistance buys nothing here and costs a lot.
-#[derive(Default)]
-pub struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for c in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..c.len()].copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
+/// Maps and sets keyed by object ids, which are hashes already: gix's, which hash an id by its
+/// first 8 bytes.
+type IdMap<V> = gix::hashtable::HashMap<ObjectId, V>;
+type IdSet = gix::hashtable::HashSet<ObjectId>;

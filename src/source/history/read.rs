@@ -1,5 +1,6 @@
 //! Reading the planned blobs on several threads, and the lines of each that count.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering;
@@ -14,7 +15,7 @@ use crate::source::pack::Reader;
 use crate::source::Stats;
 
 use super::lines::{new_lines, CandidateLines, LineSet};
-use super::{BlobChunk, FastMap, Jobs, Plan, Version};
+use super::{BlobChunk, Jobs, Plan, Version};
 /// The blob's bytes, or `None` when it is larger than `max` (checked on the header, before
 /// decompressing). `buf`'s allocation is handed over as the result.
 pub(super) fn read_blob(
@@ -70,7 +71,7 @@ where
     };
     let progress = progress_bar(runs.iter().map(|r| r.len() as u64).sum());
     // Pack order: the lines of each blob read so far that hold candidates, by location.
-    let candidate_lines: Mutex<FastMap<(usize, u64), CandidateLines>> = Mutex::default();
+    let candidate_lines: Mutex<HashMap<(usize, u64), CandidateLines>> = Mutex::default();
     let none = CandidateLines::default();
     let work = |reader: &mut Reader<'_>, bufs: &mut Buffers, run: &Run<'_>| {
         bufs.has_previous = false;

@@ -2,8 +2,6 @@
 //! reader), walks from each of several tips for exposure triage, and the orders they are
 //! visited in.
 
-use std::collections::HashMap;
-
 use gix::ObjectId;
 
 use crate::error::Error;
@@ -12,7 +10,7 @@ use crate::source::git::git_err;
 use crate::source::git::CommitData;
 use crate::source::pack::Packs;
 
-use super::{FastMap, FastSet, Parents};
+use super::{IdMap, IdSet, Parents};
 /// Commits reachable from `tips` and not from `hidden`, parents before children.
 pub(super) fn walk(
     repo: &gix::Repository,
@@ -46,7 +44,7 @@ pub(super) fn walk_all(
     problems: &mut Vec<String>,
 ) -> Result<Vec<CommitData>, Error> {
     let mut reader = packs.reader(repo.clone(), COMMIT_CACHE_BYTES);
-    let mut seen: FastSet<ObjectId> = FastSet::default();
+    let mut seen: IdSet = IdSet::default();
     let mut queue: Vec<ObjectId> = tips.to_vec();
     let mut buf = Vec::new();
     let mut commits = Vec::new();
@@ -92,7 +90,7 @@ pub fn walk_from_each(
 ) {
     let packs = Packs::open(repo);
     let mut reader = packs.reader(repo.clone(), COMMIT_CACHE_BYTES);
-    let mut seen: FastSet<ObjectId> = FastSet::default();
+    let mut seen: IdSet = IdSet::default();
     let mut buf = Vec::new();
     for (i, tip) in tips.iter().enumerate() {
         let mut stack = vec![*tip];
@@ -116,8 +114,7 @@ pub fn walk_from_each(
 
 /// Orders commits parents-first (by generation within the set), then by time.
 pub(super) fn topo_order(commits: Vec<CommitData>) -> Vec<CommitData> {
-    let index: HashMap<ObjectId, usize> =
-        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let index: IdMap<usize> = commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut generation = vec![0u32; commits.len()];
     let mut done = vec![false; commits.len()];
     for start in 0..commits.len() {
@@ -157,7 +154,7 @@ pub(super) fn topo_order(commits: Vec<CommitData>) -> Vec<CommitData> {
 /// first parent where possible: a depth-first walk down first-parent lines, so that
 /// consecutive commits share most of their trees.
 pub(super) fn descent_order(commits: &[CommitData]) -> Vec<u32> {
-    let index: FastMap<ObjectId, u32> = commits
+    let index: IdMap<u32> = commits
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id, i as u32))
