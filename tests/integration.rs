@@ -7,6 +7,7 @@ mod baseline;
 mod cli;
 mod confidence;
 mod config;
+mod crafted_pack;
 mod encoded;
 mod exposure;
 mod fix;

@@ -234,36 +234,13 @@ pub fn read_blob(
     if header.size() > max {
         return Ok(None);
     }
-    let (at, len) = {
-        let blob = repo
-            .objects
-            .find_blob(&id, buf)
-            .map_err(|e| git_err(format!("blob {id}"), e))?;
-        (blob.data.as_ptr() as usize, blob.data.len())
-    };
-    if !keep_object(buf, at, len) {
-        // Not in `buf` after all (no such store today): read it again and copy.
-        let blob = repo
-            .objects
-            .find_blob(&id, buf)
-            .map_err(|e| git_err(format!("blob {id}"), e))?;
-        return Ok(Some(blob.data.to_vec()));
-    }
-    Ok(Some(std::mem::take(buf)))
-}
-
-/// gix decodes an object into the buffer it is given, at its start for packed objects and
-/// after the header for loose ones, and returns a slice of it (`len` bytes at address `at`).
-/// Trims `buf` to exactly that slice, so that the buffer can be handed over instead of
-/// copied; `false` (and `buf` untouched) when the slice is not inside `buf`.
-pub fn keep_object(buf: &mut Vec<u8>, at: usize, len: usize) -> bool {
-    let start = at.wrapping_sub(buf.as_ptr() as usize);
-    if start.checked_add(len).is_none_or(|end| end > buf.len()) {
-        return false;
-    }
-    buf.truncate(start + len);
-    buf.drain(..start);
-    true
+    // gix decodes into `buf` and returns a slice of it, wherever it put the object: copy
+    // the slice rather than assume a layout (a staged scan reads a few blobs).
+    let blob = repo
+        .objects
+        .find_blob(&id, buf)
+        .map_err(|e| git_err(format!("blob {id}"), e))?;
+    Ok(Some(blob.data.to_vec()))
 }
 
 /// Byte ranges of `new` holding lines that are not in `old` (a line diff).

@@ -108,6 +108,7 @@ impl Packs {
             inflate: gix::zlib::Inflate::default(),
             delta: Vec::new(),
             target: Vec::new(),
+            blob_limit: OBJECT_CAP,
         }
     }
 
@@ -165,12 +166,41 @@ pub struct Reader<'a> {
     /// Scratch space: the inflated delta, and the object it produces.
     delta: Vec<u8>,
     target: Vec<u8>,
+    /// Largest blob read (see `limit`).
+    blob_limit: usize,
 }
+
+/// Largest tree, commit or tag read, and the default limit for blobs (see `Reader::limit`).
+/// Real trees stay far below it: a directory of 100,000 files is a tree of about 7 MiB.
+pub const OBJECT_CAP: usize = 64 << 20;
+
+/// Bytes set aside before inflating an object or applying a delta, whatever its header
+/// declares; the buffer then grows as bytes actually come out. Nearly every object fits.
+const FIRST_CHUNK: usize = 4 << 20;
 
 impl<'a> Reader<'a> {
     /// The repository handle behind this reader.
     pub fn repo(&self) -> &gix::Repository {
         &self.repo
+    }
+
+    /// Sets the largest blob this reader decodes (the scan's `--max-file-size`; `OBJECT_CAP`
+    /// until set). Objects a blob is built from (its delta bases) may be larger than the blob,
+    /// up to `max(bytes, OBJECT_CAP)`; trees, commits and tags are capped at `OBJECT_CAP`.
+    /// An object over its cap, or whose header lies about its size, is an error for that
+    /// object only; no buffer ever grows past these caps.
+    pub fn limit(&mut self, bytes: u64) {
+        self.blob_limit = usize::try_from(bytes).unwrap_or(usize::MAX);
+    }
+
+    /// The most bytes an object of `kind` may take: `top` for the object asked for, otherwise
+    /// for a delta base on the way to it.
+    fn cap(&self, kind: Kind, top: bool) -> usize {
+        match kind {
+            Kind::Blob if top => self.blob_limit,
+            Kind::Blob => self.blob_limit.max(OBJECT_CAP),
+            _ => OBJECT_CAP,
+        }
     }
 
     /// The object's size, from its pack entry headers (no decompression beyond the first delta
@@ -226,17 +256,21 @@ impl<'a> Reader<'a> {
                 .map(|(kind, _)| Some(kind)),
             None => {
                 use gix::objs::Find;
-                let found = match self.repo.objects.try_find(id, out) {
-                    Ok(Some(data)) => (data.kind, data.data.as_ptr() as usize, data.data.len()),
-                    Ok(None) => return Ok(None),
-                    Err(e) => return Err(git_err(format!("object {id}"), e)),
+                // gix decodes into the buffer it is given and returns a slice of it, wherever
+                // it put the object: copy that slice rather than assume a layout. Objects
+                // outside the packs (loose ones, alternates) are few.
+                let mut scratch = std::mem::take(&mut self.target);
+                let found = match self.repo.objects.try_find(id, &mut scratch) {
+                    Ok(Some(data)) => {
+                        out.clear();
+                        out.extend_from_slice(data.data);
+                        Ok(Some(data.kind))
+                    }
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(git_err(format!("object {id}"), e)),
                 };
-                let (kind, at, len) = found;
-                if super::git::keep_object(out, at, len) {
-                    Ok(Some(kind))
-                } else {
-                    Err(Error::Git(format!("object {id}: unexpected buffer layout")))
-                }
+                self.target = scratch;
+                found
             }
         }
     }
@@ -302,7 +336,8 @@ impl<'a> Reader<'a> {
                     let kind = header
                         .as_kind()
                         .ok_or_else(|| corrupt(&format!("unknown object type at offset {at}")))?;
-                    self.inflate_into(pack, &entry, out)?;
+                    let cap = self.cap(kind, chain.is_empty());
+                    self.inflate_into(pack, &entry, out, cap, kind)?;
                     self.cache.put(pack, at, kind, out);
                     break kind;
                 }
@@ -321,10 +356,13 @@ impl<'a> Reader<'a> {
                     base.extend_from_slice(out);
                 }
             }
+            // Git stores a delta only when it is smaller than the object it produces, so the
+            // object's cap bounds the delta too.
+            let cap = self.cap(kind, at == offset);
             let mut delta = std::mem::take(&mut self.delta);
-            let inflated = self.inflate_into(pack, &entry, &mut delta);
+            let inflated = self.inflate_into(pack, &entry, &mut delta, cap, kind);
             let applied = inflated.and_then(|()| {
-                apply_delta(out, &delta, &mut self.target)
+                apply_delta(out, &delta, &mut self.target, cap)
                     .map_err(|what| corrupt(&format!("delta at offset {at}: {what}")))
             });
             self.delta = delta;
@@ -335,50 +373,131 @@ impl<'a> Reader<'a> {
         Ok((kind, base_at))
     }
 
+    /// Inflates the entry's data into `out`: a whole object, or a delta's instructions. The
+    /// entry's header declares the size; more than `cap` bytes is an error, and so is a stream
+    /// that inflates to any other size. `out` grows as bytes come out (from `FIRST_CHUNK`), so a
+    /// header that lies costs no memory.
     fn inflate_into(
         &mut self,
         pack: usize,
         entry: &pack::data::Entry,
         out: &mut Vec<u8>,
+        cap: usize,
+        kind: Kind,
     ) -> Result<(), Error> {
         let packs: &'a Packs = self.packs;
-        let data = &packs.packs[pack].1;
-        let size = usize::try_from(entry.decompressed_size)
+        let (_, data, map) = &packs.packs[pack];
+        let fail = |why: String| {
+            let delta = if entry.header.is_delta() {
+                "delta for a "
+            } else {
+                ""
+            };
+            Error::Git(format!(
+                "pack {}: object at offset {} (a {delta}{kind}): {why}",
+                data.path().display(),
+                entry.pack_offset(),
+            ))
+        };
+        let declared = entry.decompressed_size;
+        let input = usize::try_from(entry.data_offset)
             .ok()
-            .filter(|&s| s <= MAX_OBJECT)
-            .ok_or_else(|| {
-                Error::Git(format!(
-                    "pack {}: object at offset {} claims {} bytes",
-                    data.path().display(),
-                    entry.pack_offset(),
-                    entry.decompressed_size
-                ))
-            })?;
-        out.clear();
-        out.resize(size, 0);
-        data.decompress_entry(entry, &mut self.inflate, out)
-            .map_err(|e| git_err(format!("pack {}", data.path().display()), e))?;
-        packs.count_inflated(size as u64);
+            .and_then(|start| map.get(start..data.pack_end()))
+            .ok_or_else(|| fail("data beyond the end of the pack".into()))?;
+        inflate_capped(&mut self.inflate, input, declared, cap, out).map_err(fail)?;
+        packs.count_inflated(declared);
         Ok(())
     }
 }
 
-/// Largest object (or delta) inflated in one piece; blobs are size-checked before this.
-const MAX_OBJECT: usize = 1 << 31;
-
-/// Applies git delta `delta` to `base`, writing the result to `out`.
-fn apply_delta(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Result<(), &'static str> {
-    let (base_size, rest) = varint(delta).ok_or("truncated header")?;
-    let (size, mut ops) = varint(rest).ok_or("truncated header")?;
-    if base_size != base.len() as u64 {
-        return Err("base size mismatch");
-    }
-    let size = usize::try_from(size)
+/// Inflates the zlib stream at the start of `input` into `out`, which must come to `declared`
+/// bytes, at most `cap`; any other size is an error. `out` grows as bytes come out (from
+/// `FIRST_CHUNK`, then at most doubling), so a `declared` that lies costs no memory. Returns
+/// the length of the stream in `input`.
+fn inflate_capped(
+    inflate: &mut gix::zlib::Inflate,
+    input: &[u8],
+    declared: u64,
+    cap: usize,
+    out: &mut Vec<u8>,
+) -> Result<usize, String> {
+    use gix::zlib::Status;
+    let size = usize::try_from(declared)
         .ok()
-        .filter(|&s| s <= MAX_OBJECT)
-        .ok_or("result too large")?;
+        .filter(|&s| s <= cap)
+        .ok_or_else(|| format!("declares {declared} bytes, over the limit of {cap}"))?;
+    inflate.reset();
     out.clear();
-    out.reserve(size);
+    let (mut read, mut filled) = (0, 0);
+    loop {
+        let room = size.min(filled.max(FIRST_CHUNK / 2).saturating_mul(2));
+        if room > out.len() {
+            out.try_reserve_exact(room - out.len())
+                .map_err(|_| format!("cannot allocate {room} bytes"))?;
+            out.resize(room, 0);
+        }
+        let (status, used, wrote) = if filled < size {
+            inflate.prefix(&input[read..], &mut out[filled..])
+        } else {
+            // All declared bytes are out: the stream must end here, with no byte more.
+            inflate.prefix(&input[read..], &mut [0u8; 1])
+        }
+        .map_err(|e| format!("cannot inflate: {e}"))?;
+        read += used;
+        filled += wrote;
+        if filled > size {
+            return Err(format!(
+                "inflates to more than the {declared} bytes it declares"
+            ));
+        }
+        if status == Status::StreamEnd {
+            if filled != size {
+                out.truncate(filled);
+                return Err(format!(
+                    "declares {declared} bytes but inflates to {filled}"
+                ));
+            }
+            return Ok(read);
+        }
+        if used == 0 && wrote == 0 {
+            out.truncate(filled);
+            return Err(format!(
+                "truncated after {filled} of the {declared} bytes it declares"
+            ));
+        }
+    }
+}
+
+/// Applies git delta `delta` to `base`, writing the result to `out`. The delta's header
+/// declares the result's size: over `cap` is an error, and so is a result of any other size.
+/// `out` grows as the result does, from the smaller of that size and base plus delta (about
+/// what copies and inserts add up to), so a header that lies costs no memory.
+fn apply_delta(base: &[u8], delta: &[u8], out: &mut Vec<u8>, cap: usize) -> Result<(), String> {
+    let (base_size, rest) = varint(delta).ok_or("truncated header")?;
+    let (declared, mut ops) = varint(rest).ok_or("truncated header")?;
+    if base_size != base.len() as u64 {
+        return Err(format!(
+            "its base has {} bytes, the delta expects {base_size}",
+            base.len()
+        ));
+    }
+    let size = usize::try_from(declared)
+        .ok()
+        .filter(|&s| s <= cap)
+        .ok_or_else(|| format!("result declared as {declared} bytes, over the limit of {cap}"))?;
+    out.clear();
+    let first = size.min(base.len().saturating_add(delta.len()));
+    out.try_reserve_exact(first)
+        .map_err(|_| format!("cannot allocate {first} bytes"))?;
+    let push = |out: &mut Vec<u8>, bytes: &[u8]| -> Result<(), String> {
+        if bytes.len() > size - out.len() {
+            return Err(format!("result larger than the {declared} bytes declared"));
+        }
+        out.try_reserve(bytes.len())
+            .map_err(|_| format!("cannot allocate {} bytes", out.len() + bytes.len()))?;
+        out.extend_from_slice(bytes);
+        Ok(())
+    };
     while let Some((&op, tail)) = ops.split_first() {
         ops = tail;
         if op & 0x80 != 0 {
@@ -402,23 +521,23 @@ fn apply_delta(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Result<(), &'sta
             let (start, len) = (fields[0] as usize, fields[1] as usize);
             let len = if len == 0 { 0x10000 } else { len };
             let end = start.checked_add(len).ok_or("copy out of range")?;
-            out.extend_from_slice(base.get(start..end).ok_or("copy out of range")?);
+            push(out, base.get(start..end).ok_or("copy out of range")?)?;
         } else if op != 0 {
             let n = usize::from(op);
             if ops.len() < n {
-                return Err("truncated insert");
+                return Err("truncated insert".into());
             }
-            out.extend_from_slice(&ops[..n]);
+            push(out, &ops[..n])?;
             ops = &ops[n..];
         } else {
-            return Err("reserved instruction 0");
-        }
-        if out.len() > size {
-            return Err("result larger than announced");
+            return Err("reserved instruction 0".into());
         }
     }
     if out.len() != size {
-        return Err("result size mismatch");
+        return Err(format!(
+            "result of {} bytes, the delta declares {declared}",
+            out.len()
+        ));
     }
     Ok(())
 }
@@ -433,6 +552,76 @@ fn varint(data: &[u8]) -> Option<(u64, &[u8])> {
         }
     }
     None
+}
+
+/// Fuzzing entry point (`fuzz/fuzz_targets/pack.rs`, and a unit test on its seeds): the code
+/// that turns pack bytes into objects, on arbitrary input. Input that starts with `PACK` is
+/// read as a pack: its 12-byte header, then entries one after another, each inflated with the
+/// caps, ofs-deltas applied to the entry they point to. Any other input is a delta on a base:
+/// the first two bytes (little-endian) say how many of the following bytes are the base.
+#[doc(hidden)]
+pub fn fuzz_pack(data: &[u8]) {
+    /// Small, so that each run is quick; the caps are what is checked.
+    const CAP: usize = 1 << 20;
+    let mut out = Vec::new();
+    let Some(entries) = data.strip_prefix(b"PACK") else {
+        let [lo, hi, rest @ ..] = data else { return };
+        let (base, delta) =
+            rest.split_at(usize::from(u16::from_le_bytes([*lo, *hi])).min(rest.len()));
+        if apply_delta(base, delta, &mut out, CAP).is_ok() {
+            assert!(out.len() <= CAP);
+        }
+        return;
+    };
+    let mut inflate = gix::zlib::Inflate::default();
+    let mut objects: HashMap<u64, Vec<u8>> = HashMap::new();
+    let mut delta = Vec::new();
+    let mut offset = 12u64;
+    while objects.len() < 64 {
+        let Some(rest) = usize::try_from(offset - 4)
+            .ok()
+            .and_then(|at| entries.get(at..))
+        else {
+            break;
+        };
+        let Ok(entry) = pack::data::Entry::from_bytes(rest, offset, gix::hash::Kind::Sha1) else {
+            break;
+        };
+        let Some(input) = usize::try_from(entry.data_offset - 4)
+            .ok()
+            .and_then(|at| entries.get(at..))
+        else {
+            break;
+        };
+        let declared = entry.decompressed_size;
+        let read = match entry.header {
+            pack::data::entry::Header::OfsDelta { base_distance } => {
+                let Ok(read) = inflate_capped(&mut inflate, input, declared, CAP, &mut delta)
+                else {
+                    break;
+                };
+                let base =
+                    pack::data::entry::Header::verified_base_pack_offset(offset, base_distance)
+                        .and_then(|at| objects.get(&at));
+                if let Some(base) = base {
+                    if apply_delta(base, &delta, &mut out, CAP).is_ok() {
+                        assert!(out.len() <= CAP);
+                        objects.insert(offset, out.clone());
+                    }
+                }
+                read
+            }
+            _ => {
+                let Ok(read) = inflate_capped(&mut inflate, input, declared, CAP, &mut out) else {
+                    break;
+                };
+                assert_eq!(out.len() as u64, declared);
+                objects.insert(offset, out.clone());
+                read
+            }
+        };
+        offset = entry.data_offset + read as u64;
+    }
 }
 
 /// Decoded objects by (pack, offset), bounded in bytes. Two generations approximate LRU: new
@@ -498,13 +687,131 @@ mod tests {
         // result "hello, world!" needs an insert of "!".
         let delta = [11, 13, 0x90, 5, 2, b',', b' ', 0x91, 6, 5, 1, b'!'];
         let mut out = Vec::new();
-        apply_delta(base, &delta, &mut out).unwrap();
+        apply_delta(base, &delta, &mut out, 100).unwrap();
         assert_eq!(out, b"hello, world!");
         // Copy size 0 means 0x10000; out of range here.
-        assert!(apply_delta(base, &[11, 1, 0x80], &mut out).is_err());
-        assert!(apply_delta(base, &[12, 1, 1, b'x'], &mut out).is_err());
-        assert!(apply_delta(base, &[11, 2, 1, b'x'], &mut out).is_err());
-        assert!(apply_delta(base, &[11, 1, 0], &mut out).is_err());
-        assert!(apply_delta(base, &[11, 1, 0x91, 10, 5], &mut out).is_err());
+        assert!(apply_delta(base, &[11, 1, 0x80], &mut out, 100).is_err());
+        assert!(apply_delta(base, &[12, 1, 1, b'x'], &mut out, 100).is_err());
+        assert!(apply_delta(base, &[11, 2, 1, b'x'], &mut out, 100).is_err());
+        assert!(apply_delta(base, &[11, 1, 0], &mut out, 100).is_err());
+        assert!(apply_delta(base, &[11, 1, 0x91, 10, 5], &mut out, 100).is_err());
+    }
+
+    #[test]
+    fn delta_results_are_capped_and_must_match_their_header() {
+        let base = b"hello world";
+        let mut out = Vec::new();
+        // 1.5 GiB declared (varint 0x80 0x80 0x80 0x80 0x06), one byte produced.
+        let lie = [11, 0x80, 0x80, 0x80, 0x80, 0x06, 1, b'x'];
+        let e = apply_delta(base, &lie, &mut out, 100).unwrap_err();
+        assert!(
+            e.contains("1610612736") && e.contains("limit of 100"),
+            "{e}"
+        );
+        let e = apply_delta(base, &lie, &mut out, 2 << 30).unwrap_err();
+        assert!(
+            e.contains("result of 1 bytes") && e.contains("1610612736"),
+            "{e}"
+        );
+        assert!(out.capacity() < 1024, "reserved {}", out.capacity());
+        // A copy of 0x10000 bytes past a declared result of 2 is refused before it is made.
+        let big = vec![7u8; 0x10000];
+        let e = apply_delta(&big, &[0x80, 0x80, 0x04, 2, 0x80], &mut out, 1 << 20).unwrap_err();
+        assert!(e.contains("larger than"), "{e}");
+        assert!(out.is_empty());
+    }
+
+    /// A zlib stream of one stored block (`data` under 64 KiB).
+    fn stored(data: &[u8]) -> Vec<u8> {
+        let len = data.len() as u16;
+        let mut out = vec![0x78, 0x01, 1];
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(data);
+        let (mut a, mut b) = (1u32, 0u32);
+        for &byte in data {
+            a = (a + u32::from(byte)) % 65521;
+            b = (b + a) % 65521;
+        }
+        out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+        out
+    }
+
+    #[test]
+    fn inflation_is_capped_and_must_match_the_header() {
+        let mut inflate = gix::zlib::Inflate::default();
+        let mut out = Vec::new();
+        let text = b"some text, some text, some text\n";
+        let mut z = stored(text);
+        let n = z.len();
+        z.extend_from_slice(b"next entry");
+        let len = text.len() as u64;
+        assert_eq!(inflate_capped(&mut inflate, &z, len, 100, &mut out), Ok(n));
+        assert_eq!(out, text);
+        // The empty object, as git compresses it.
+        let empty = [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
+        assert_eq!(
+            inflate_capped(&mut inflate, &empty, 0, 100, &mut out),
+            Ok(8)
+        );
+        assert!(out.is_empty());
+        // Over the cap: refused on the header.
+        let e = inflate_capped(&mut inflate, &z, len, 10, &mut out).unwrap_err();
+        assert!(e.contains("over the limit of 10"), "{e}");
+        // A header that lies, under the cap: found out, with no allocation of what it claims.
+        let e = inflate_capped(&mut inflate, &z, 1_610_612_736, 2 << 30, &mut out).unwrap_err();
+        assert_eq!(
+            e,
+            format!("declares 1610612736 bytes but inflates to {len}")
+        );
+        assert!(out.capacity() <= FIRST_CHUNK, "reserved {}", out.capacity());
+        let e = inflate_capped(&mut inflate, &z, len - 1, 100, &mut out).unwrap_err();
+        assert!(e.contains("more than the"), "{e}");
+        let e = inflate_capped(&mut inflate, &z[..n - 6], len, 100, &mut out).unwrap_err();
+        assert!(e.contains("truncated"), "{e}");
+        // Larger than the first chunk: grows in steps.
+        let big: Vec<u8> = (0..FIRST_CHUNK as u32 * 2 + 5)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let z: Vec<u8> = big
+            .chunks(60_000)
+            .flat_map(|c| {
+                // Stored blocks, the last one final: patch the BFINAL bits afterwards.
+                let mut s = stored(c);
+                s.truncate(s.len() - 4);
+                s.drain(..2);
+                s[0] = 0;
+                s
+            })
+            .collect();
+        let mut zlib = vec![0x78, 0x01];
+        zlib.extend_from_slice(&z);
+        zlib.extend_from_slice(&[0, 0, 0, 0xff, 0xff]);
+        let (mut a, mut b) = (1u32, 0u32);
+        for &byte in &big {
+            a = (a + u32::from(byte)) % 65521;
+            b = (b + a) % 65521;
+        }
+        // Ends with an empty final block.
+        *zlib.iter_mut().rev().nth(4).unwrap() = 1;
+        zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+        let size = big.len() as u64;
+        assert_eq!(
+            inflate_capped(&mut inflate, &zlib, size, 64 << 20, &mut out),
+            Ok(zlib.len())
+        );
+        assert!(out == big);
+    }
+
+    /// The fuzz target's seeds, through its entry point: CI runs the target's code on stable.
+    #[test]
+    fn fuzz_seeds() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/pack");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            fuzz_pack(&std::fs::read(entry.unwrap().path()).unwrap());
+            n += 1;
+        }
+        assert!(n >= 3);
     }
 }

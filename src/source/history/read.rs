@@ -163,6 +163,7 @@ where
                 repo.object_cache_size(0);
                 git::limit_pack_cache(&mut repo);
                 let mut reader = plan.packs.reader(repo, BLOB_CACHE_BYTES);
+                reader.limit(max_size);
                 let mut bufs = Buffers::default();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as usize;
