@@ -119,6 +119,9 @@ pub struct Settings {
     /// Findings listed in this baseline are not reported (`--baseline` or config).
     pub baseline: Option<PathBuf>,
     pub update_baseline: bool,
+    /// What the user should be warned about before the scan (`--show-secrets=force` in CI),
+    /// printed by the command that scans.
+    pub warnings: Vec<String>,
 }
 
 impl Settings {
@@ -251,12 +254,13 @@ impl Settings {
         if !custom.is_empty() {
             check_examples(&origin, &rules, &custom)?;
         }
+        let mut warnings = Vec::new();
         Ok(Settings {
             mode,
             root,
             format: args.format,
             output: args.output,
-            show_secrets: show_secrets(args.show_secrets.as_deref())?,
+            show_secrets: show_secrets(args.show_secrets.as_deref(), &mut warnings)?,
             max_file_size,
             recurse_submodules: args.recurse_submodules,
             threads,
@@ -268,21 +272,23 @@ impl Settings {
             config_path,
             baseline,
             update_baseline: args.update_baseline,
+            warnings,
         })
     }
 }
 
 /// Whether secrets are printed in clear. In CI the plain flag is refused: the value would land
 /// in a build log that many people can read and that is kept for months.
-fn show_secrets(flag: Option<&str>) -> Result<bool, Error> {
+fn show_secrets(flag: Option<&str>, warnings: &mut Vec<String>) -> Result<bool, Error> {
     let in_ci = ["CI", "GITHUB_ACTIONS"]
         .iter()
         .any(|k| std::env::var(k).is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1"));
     match flag {
         None => Ok(false),
         Some("force") if in_ci => {
-            eprintln!(
-                "scan-secrets: warning: --show-secrets=force in CI: secrets will be written to the build log in clear"
+            warnings.push(
+                "--show-secrets=force in CI: secrets will be written to the build log in clear"
+                    .into(),
             );
             Ok(true)
         }

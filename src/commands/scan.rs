@@ -11,9 +11,12 @@ use crate::filter::baseline;
 use crate::report;
 use crate::scan;
 
-/// Runs the scan `settings` describe, then prints its notes and problems (once, here, for
-/// every command that scans).
+/// Prints the settings' warnings, runs the scan they describe, then prints its notes and
+/// problems: once, here, for every command that scans.
 pub(crate) fn run(settings: &config::Settings) -> Result<report::Report, Error> {
+    for warning in &settings.warnings {
+        eprintln!("scan-secrets: warning: {warning}");
+    }
     let report = scan::run(settings)?;
     report::print_notes(&report);
     Ok(report)
