@@ -16,6 +16,7 @@ mod history_packs;
 mod hook;
 mod hostile;
 mod hostile_repos;
+mod install;
 mod layers;
 mod output;
 mod patterns;
