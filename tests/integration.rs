@@ -19,6 +19,7 @@ mod hostile_repos;
 mod install;
 mod layers;
 mod output;
+mod packaging;
 mod patterns;
 mod placeholders;
 mod prepush;
