@@ -186,18 +186,20 @@ fn default_output(root: &Path) -> PathBuf {
 }
 
 /// Writes `lines` to a file only its owner can read, replacing an older one.
+/// (On Windows the file inherits the folder's access list, the user's own on a checkout.)
 fn write_private(path: &Path, lines: &BTreeSet<String>) -> Result<(), Error> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
     // An older file keeps its mode on open: tighten it before writing a secret into it.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| Error::io(path, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(path, e))?;
+    }
     let mut text = String::new();
     for l in lines {
         text.push_str(l);
