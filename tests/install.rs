@@ -167,3 +167,95 @@ fn an_unknown_platform_is_a_clear_error() {
         run.stderr
     );
 }
+
+/// Runs the Action's install step (`.github/scan-secrets-install.sh`) with a fake `cargo` on
+/// PATH that records its arguments; returns (exit code, stdout + stderr, cargo's arguments or
+/// "" when it was not run, the installed binary's path).
+fn action_install(base: &str, version: &str, action_ref: &str) -> (i32, String, String, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap().keep();
+    let fake_bin = tmp.join("fake-bin");
+    std::fs::create_dir_all(&fake_bin).unwrap();
+    let log = tmp.join("cargo.log");
+    let cargo = fake_bin.join("cargo");
+    std::fs::write(
+        &cargo,
+        format!("#!/bin/sh\necho \"$*\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let root = tmp.join("root");
+    let out = Command::new("bash")
+        .arg(repo_root().join(".github/scan-secrets-install.sh"))
+        .env("INPUT_VERSION", version)
+        .env("ACTION_REF", action_ref)
+        .env("ACTION_REPO", "example/scan-secrets")
+        .env("ROOT", &root)
+        .env("GITHUB_ACTION_PATH", repo_root())
+        .env("SCAN_SECRETS_BASE_URL", base)
+        .env("SCAN_SECRETS_PLATFORM", "Linux x86_64")
+        .env(
+            "PATH",
+            format!("{}:{}", fake_bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cargo_args = std::fs::read_to_string(&log).unwrap_or_default();
+    (
+        out.status.code().unwrap_or(-1),
+        text,
+        cargo_args,
+        root.join("bin/scan-secrets"),
+    )
+}
+
+#[test]
+fn the_action_installs_its_tags_release_and_builds_only_without_one() {
+    let root = tempfile::tempdir().unwrap();
+    release(root.path(), "1.2.3", TARGET, "from-release", None);
+    release(
+        root.path(),
+        "6.6.6",
+        TARGET,
+        "tampered",
+        Some(&"cd".repeat(32)),
+    );
+    let base = serve(root.path().to_path_buf());
+
+    // The action's own tag: the release binary, no build.
+    let (code, log, cargo, bin) = action_install(&base, "", "v1.2.3");
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(cargo, "");
+    let out = Command::new(&bin).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "from-release");
+
+    // A checksum mismatch fails the step, with no build to hide it.
+    let (code, log, cargo, bin) = action_install(&base, "6.6.6", "v1.2.3");
+    assert_eq!(code, 2, "{log}");
+    assert!(log.contains("checksum mismatch"), "{log}");
+    assert!(log.contains("not falling back"), "{log}");
+    assert_eq!(cargo, "");
+    assert!(!bin.exists());
+
+    // No release for that version: built from the tag, and the log says so.
+    let (code, log, cargo, _) = action_install(&base, "2.0.0", "v1.2.3");
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        log.contains("::notice::no prebuilt scan-secrets 2.0.0"),
+        "{log}"
+    );
+    assert!(
+        cargo.starts_with("install --git https://github.com/example/scan-secrets --tag v2.0.0"),
+        "{cargo}"
+    );
+
+    // A branch: the action's own checkout is built.
+    let (code, log, cargo, _) = action_install(&base, "", "main");
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("is not a release version"), "{log}");
+    assert!(cargo.starts_with("install --path "), "{cargo}");
+}
