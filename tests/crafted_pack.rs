@@ -38,25 +38,11 @@ fn notes() -> Vec<u8> {
 
 /// A zlib stream of stored (uncompressed) blocks.
 fn zlib(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let mut chunks = data.chunks(0xffff).peekable();
-    if chunks.peek().is_none() {
-        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
-    }
-    while let Some(chunk) = chunks.next() {
-        out.push(u8::from(chunks.peek().is_none()));
-        let len = chunk.len() as u16;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(chunk);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
+    use std::io::Write;
+    let mut z = gix::zlib::stream::deflate::Write::new(Vec::new(), gix::zlib::Compression::NONE);
+    z.write_all(data).unwrap();
+    z.flush().unwrap();
+    z.into_inner()
 }
 
 /// A pack entry header: type and size.
