@@ -87,13 +87,18 @@ sha256() {
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-status=0
-fetch "$from/SHA256SUMS" "$tmp/SHA256SUMS" || status=$?
-case "$status" in
-  0) ;;
-  3) fail "no release ${version:-latest} at $from (SHA256SUMS not found)" 3 ;;
-  *) fail "cannot download $from/SHA256SUMS" ;;
-esac
+# get NAME MISSING: downloads $from/NAME into $tmp; a 404 ends with MISSING and exit 3.
+get() {
+  status=0
+  fetch "$from/$1" "$tmp/$1" || status=$?
+  case "$status" in
+    0) ;;
+    3) fail "$2" 3 ;;
+    *) fail "cannot download $from/$1" ;;
+  esac
+}
+
+get SHA256SUMS "no release ${version:-latest} at $from (SHA256SUMS not found)"
 
 # The line of SHA256SUMS for this target: `<hash>  scan-secrets-<version>-<target>.<ext>`.
 line=$(grep -E "^[0-9a-f]{64}  scan-secrets-[0-9A-Za-z.+-]+-$target\.(tar\.gz|zip)$" "$tmp/SHA256SUMS" | head -n 1) || true
@@ -101,13 +106,7 @@ line=$(grep -E "^[0-9a-f]{64}  scan-secrets-[0-9A-Za-z.+-]+-$target\.(tar\.gz|zi
 want=${line%% *}
 asset=${line##* }
 
-status=0
-fetch "$from/$asset" "$tmp/$asset" || status=$?
-case "$status" in
-  0) ;;
-  3) fail "release ${version:-latest} lists $asset but it is not there" 3 ;;
-  *) fail "cannot download $from/$asset" ;;
-esac
+get "$asset" "release ${version:-latest} lists $asset but it is not there"
 got=$(sha256 "$tmp/$asset")
 [ "$got" = "$want" ] || fail "checksum mismatch for $asset: SHA256SUMS says $want, the download is $got; refusing to install it"
 
