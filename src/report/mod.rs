@@ -6,10 +6,9 @@ pub mod rotation;
 pub mod sarif;
 
 use std::io::Write;
-
-use crate::cli::Format;
 use std::time::Duration;
 
+use crate::cli::Format;
 use crate::filter::Tally;
 use crate::finding::Finding;
 use crate::rules::RuleSet;
