@@ -99,6 +99,21 @@ pub fn merge_ranges(mut ranges: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Ra
     merged
 }
 
+/// The seed inputs of fuzz target `target` (`fuzz/seeds/<target>/`), for the unit tests that
+/// replay them on stable.
+#[cfg(test)]
+pub(crate) fn fuzz_seeds(target: &str) -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds")
+        .join(target);
+    let seeds: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| std::fs::read(entry.unwrap().path()).unwrap())
+        .collect();
+    assert!(seeds.len() >= 3, "fuzz/seeds/{target} holds the seeds");
+    seeds
+}
+
 #[cfg(test)]
 mod tests {
     use super::{decode_utf16_bom, to_text};
