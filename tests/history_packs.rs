@@ -136,20 +136,7 @@ fn fast_import_history_is_read_in_pack_order_with_the_right_commits() {
     }
     // (Without the unpack limit, fast-import would leave so few objects loose.)
     let args = ["-c", "fastimport.unpackLimit=1", "fast-import", "--quiet"];
-    let mut child = common::git_command(repo.path(), &args, &[])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stream.as_bytes())
-            .unwrap();
-    }
-    assert!(child.wait().unwrap().success());
+    common::git_stdin(repo.path(), &args, stream.as_bytes());
     let packs = std::fs::read_dir(repo.path().join(".git/objects/pack"))
         .unwrap()
         .count();

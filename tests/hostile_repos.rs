@@ -151,41 +151,21 @@ fn hundred_thousand_files_in_one_commit() {
     const N: usize = 100_000;
     let repo = TestRepo::new();
     // One shared blob, 100k index entries in one directory, written in one go.
-    let blob = {
-        let mut c = common::git_command(repo.path(), &["hash-object", "-w", "--stdin"], &[]);
-        let mut child = c
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"print('hello')\n")
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let blob = common::git_stdin(
+        repo.path(),
+        &["hash-object", "-w", "--stdin"],
+        b"print('hello')\n",
+    );
+    let blob = blob.trim();
     let mut list = String::with_capacity(N * 70);
     for i in 0..N {
         list.push_str(&format!("100644 {blob}\tfiles/f{i:06}.py\n"));
     }
-    let mut child = common::git_command(repo.path(), &["update-index", "--index-info"], &[])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(list.as_bytes())
-            .unwrap();
-    }
-    assert!(child.wait().unwrap().success());
+    common::git_stdin(
+        repo.path(),
+        &["update-index", "--index-info"],
+        list.as_bytes(),
+    );
     let first = repo.commit("100k files");
     // The files on disk for the working-tree scan, and a second commit changing one of them
     // (a diff of two 100k-entry trees).

@@ -146,6 +146,26 @@ pub fn git_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Like `git_in`, with `input` on git's stdin (`fast-import`, `update-index --index-info`,
+/// `hash-object --stdin`).
+pub fn git_stdin(dir: &Path, args: &[&str], input: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = git_command(dir, args, &[])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// `git ARGS` in `dir` with no user or system config, `HOME` in `dir`, a fixed identity and
 /// date, then `env` on top (e.g. another `GIT_AUTHOR_DATE`).
 pub fn git_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> StdCommand {
