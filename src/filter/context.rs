@@ -8,7 +8,9 @@
 //! Assignments are judged on their name and quoting too. `grade` then sets the confidence:
 //! high for a random value, low for a weak one in free text, medium otherwise.
 
-use super::names::{NON_SECRET_NAME_PREFIXES, NON_SECRET_NAME_SUFFIXES, REFERENCES};
+use super::names::{
+    NON_SECRET_ENV_VARS, NON_SECRET_NAME_PREFIXES, NON_SECRET_NAME_SUFFIXES, REFERENCES,
+};
 use super::paths::{is_code_path, is_docs_path};
 use super::placeholder::{
     has_file_extension, has_format_directive, has_inner_equals, is_constant_name, is_uuid,
@@ -127,8 +129,9 @@ fn check_assignment(
     }
     // The line up to the value: `public key: ...`, `publishable_key = ...`.
     let line_start = lines_of(text, &cand.span).start;
-    let before = text[line_start..cand.secret.start].to_ascii_lowercase();
-    if name_is_not_secret(&name) || memchr::memmem::find(&before, b"public").is_some() {
+    let raw = &text[line_start..cand.secret.start];
+    let before = raw.to_ascii_lowercase();
+    if name_is_not_secret(&name) || env_var_not_secret(raw) || mentions_public(&before) {
         return Some(Reason::Placeholder);
     }
     None
@@ -389,6 +392,49 @@ pub(super) fn assigned_name(context: &[u8]) -> String {
     name.replace(['-', '.'], "_")
 }
 
+/// Whether the (lower-cased) line before a value says the value is public: `public` inside a
+/// name (`NEXT_PUBLIC_API_KEY`, `public-key`) or before the thing it describes (`public key:
+/// ...`, `the public token is ...`). Not the access modifier of a declaration: `public static
+/// final String DB_PASSWORD = "..."` holds a password.
+fn mentions_public(before: &[u8]) -> bool {
+    const DESCRIBED: &[&[u8]] = &[
+        b"key",
+        b"keys",
+        b"token",
+        b"tokens",
+        b"cert",
+        b"certificate",
+        b"value",
+        b"id",
+        b"url",
+    ];
+    memchr::memmem::find_iter(before, b"public").any(|at| {
+        let rest = &before[at + b"public".len()..];
+        match rest.first() {
+            Some(c) if c.is_ascii_whitespace() => {
+                let rest = &rest[rest.iter().take_while(|c| c.is_ascii_whitespace()).count()..];
+                let word = &rest[..rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .count()];
+                DESCRIBED.contains(&word)
+            }
+            Some(_) => true,
+            None => false,
+        }
+    })
+}
+
+/// Whether the name just before the value, as written, is one of `NON_SECRET_ENV_VARS`.
+fn env_var_not_secret(before_value: &[u8]) -> bool {
+    let name = String::from_utf8_lossy(before_value);
+    let head = name.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+    let start = head
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    NON_SECRET_ENV_VARS.contains(&&head[start..])
+}
+
 fn name_is_not_secret(name: &str) -> bool {
     NON_SECRET_NAME_SUFFIXES.iter().any(|s| {
         name.ends_with(s)
@@ -424,6 +470,19 @@ mod tests {
         assert!(name_is_not_secret("token_url"));
         assert!(!name_is_not_secret("secret_key"));
         assert!(!name_is_not_secret("db_password"));
+        assert!(mentions_public(b"next_public_api_key="));
+        assert!(mentions_public(b"the public key: "));
+        assert!(mentions_public(b"ssh_public-key = \""));
+        assert!(!mentions_public(
+            b"public static final string db_password = \""
+        ));
+        assert!(!mentions_public(
+            b"public string password { get; set; } = \""
+        ));
+        assert!(env_var_not_secret(b"os.environ['PWD']="));
+        assert!(env_var_not_secret(b"export OLDPWD="));
+        assert!(!env_var_not_secret(b"jump host admin pwd="));
+        assert!(!env_var_not_secret(b"DB_PWD="));
         assert!(!name_is_not_secret("api_key"));
         assert!(!name_is_not_secret("apikey"));
     }

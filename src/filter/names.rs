@@ -60,6 +60,11 @@ pub(super) const REFERENCES: &[&str] = &[
     "fd:",
 ];
 
+/// Environment variables that are never a secret, by their exact (upper-case) name: the
+/// shell's working directories (POSIX `PWD` and `OLDPWD`: `os.environ['PWD'] = dir`), which
+/// the rules' `pwd` would otherwise take. A lower-case `pwd=` in notes is a password.
+pub(super) const NON_SECRET_ENV_VARS: &[&str] = &["PWD", "OLDPWD"];
+
 /// Name endings of generic assignments whose values are not secrets.
 pub(super) const NON_SECRET_NAME_SUFFIXES: &[&str] = &[
     // getpass(3), the prompt function (`tool_getpass: fix ...`, a Makefile's `o.getpass:`).
