@@ -257,6 +257,7 @@ fn wait(child: std::process::Child) -> (Option<i32>, Option<u64>) {
 
 #[cfg(not(unix))]
 fn wait(mut child: std::process::Child) -> (Option<i32>, Option<u64>) {
+    eprintln!("peak RSS not measured: wait4 is Unix-only (the exit status and findings are)");
     (child.wait().unwrap().code(), None)
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use crate::common::{self, fake, rows, summary, TestRepo, ALNUM, STRIPE};
+use crate::common::{self, fake, platform, rows, summary, TestRepo, ALNUM, STRIPE};
 
 pub(crate) fn stripe(seed: u64) -> String {
     fake("sk_live_", ALNUM, 32, seed)
@@ -204,18 +204,22 @@ fn deeply_nested_directories_are_walked() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "symlinks need administrator rights or developer mode on Windows"
+)]
 fn symlinks_are_not_followed_in_the_tree_so_loops_cannot_hang() {
     let outside = TestRepo::dir();
     outside.write("outside.py", &format!("k = \"{}\"\n", stripe(61)));
     let repo = TestRepo::dir();
     repo.write("a/b/inside.py", &format!("k = \"{}\"\n", stripe(62)));
-    let link = |target: &Path, at: &str| std::os::unix::fs::symlink(target, repo.path().join(at));
-    link(Path::new("."), "self").unwrap();
-    link(Path::new("../.."), "a/b/up").unwrap();
-    link(Path::new("loop2"), "loop1").unwrap();
-    link(Path::new("loop1"), "loop2").unwrap();
-    link(&outside.path().join("outside.py"), "a/outside-file.py").unwrap();
-    link(outside.path(), "outside-dir").unwrap();
+    let link = |target: &Path, at: &str| platform::symlink(target, &repo.path().join(at));
+    link(Path::new("."), "self");
+    link(Path::new("../.."), "a/b/up");
+    link(Path::new("loop2"), "loop1");
+    link(Path::new("loop1"), "loop2");
+    link(&outside.path().join("outside.py"), "a/outside-file.py");
+    link(outside.path(), "outside-dir");
     let (findings, code, stderr) = run(repo.cmd().timeout(Duration::from_secs(60)), &[]);
     assert_eq!((code, stderr.as_str()), (1, ""));
     assert_eq!(summary(&findings), rows(&[(STRIPE, "a/b/inside.py", 1, 6)]));
@@ -229,6 +233,7 @@ fn symlinks_are_not_followed_in_the_tree_so_loops_cannot_hang() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "FIFOs and device files (mkfifo, mknod) are Unix")]
 fn fifos_and_device_files_are_never_opened() {
     let repo = TestRepo::dir();
     repo.write("ok.txt", "nothing to see\n");
@@ -280,12 +285,10 @@ fn as_unprivileged(repo: &TestRepo, args: &[&str]) -> (Vec<serde_json::Value>, i
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "Unix permission bits: Windows has no mode 000")]
 fn unreadable_files_and_directories_are_reported_and_the_scan_goes_on() {
-    use std::os::unix::fs::PermissionsExt;
     let repo = TestRepo::dir();
-    let mode = |rel: &str, m: u32| {
-        std::fs::set_permissions(repo.path().join(rel), std::fs::Permissions::from_mode(m)).unwrap()
-    };
+    let mode = |rel: &str, m: u32| platform::set_mode(&repo.path().join(rel), m);
     // The temporary directory itself is private to its owner.
     mode(".", 0o755);
     repo.write("app.py", &format!("k = \"{}\"\n", stripe(71)));
@@ -311,6 +314,10 @@ fn unreadable_files_and_directories_are_reported_and_the_scan_goes_on() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "symlinks need administrator rights or developer mode on Windows"
+)]
 fn file_gone_before_it_is_read_is_an_error_naming_it() {
     // A file deleted between the listing and the read cannot be timed in a test; a dangling
     // symlink named on the command line takes the same path (listed, then `open` fails with
@@ -318,7 +325,7 @@ fn file_gone_before_it_is_read_is_an_error_naming_it() {
     // error.
     let repo = TestRepo::dir();
     repo.write("app.py", &format!("k = \"{}\"\n", stripe(81)));
-    std::os::unix::fs::symlink("deleted.py", repo.path().join("gone.py")).unwrap();
+    platform::symlink(Path::new("deleted.py"), &repo.path().join("gone.py"));
     let (findings, code, stderr) = run(&mut repo.cmd(), &["."]);
     assert_eq!((code, stderr.as_str()), (1, ""));
     assert_eq!(summary(&findings), rows(&[(STRIPE, "app.py", 1, 6)]));
@@ -333,10 +340,13 @@ fn file_gone_before_it_is_read_is_an_error_naming_it() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "Windows file names are UTF-16: no name is invalid UTF-8 bytes"
+)]
 fn non_utf8_file_names_are_reported_lossily() {
-    use std::os::unix::ffi::OsStrExt;
     let repo = TestRepo::new();
-    let name = std::ffi::OsStr::from_bytes(b"caf\xe9-\xff.py");
+    let name = platform::file_name(b"caf\xe9-\xff.py");
     std::fs::write(repo.path().join(name), format!("k = \"{}\"\n", stripe(121))).unwrap();
     let lossy = "caf\u{FFFD}-\u{FFFD}.py";
     let (findings, code, stderr) = run(&mut repo.cmd(), &[]);

@@ -107,15 +107,7 @@ fn submodules_in_the_working_tree_are_entered_only_with_recurse_submodules() {
     let repo = TestRepo::new();
     repo.write("app.py", &format!("k = \"{}\"\n", stripe(142)));
     repo.commit_all("app");
-    repo.git(&[
-        "-c",
-        "protocol.file.allow=always",
-        "submodule",
-        "add",
-        "-q",
-        lib.path().to_str().unwrap(),
-        "vendor/lib",
-    ]);
+    repo.add_submodule(&lib, "vendor/lib");
     assert!(repo.path().join("vendor/lib/.git").is_file());
     let (findings, code, stderr) = run(&mut repo.cmd(), &[]);
     assert_eq!((code, stderr.as_str()), (1, ""));

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::common::repo_root;
+use crate::common::{platform, repo_root, shell};
 
 const TARGET: &str = "x86_64-unknown-linux-musl";
 
@@ -90,7 +90,7 @@ struct Run {
 
 fn install(base: &str, version: &str, platform: &str) -> Run {
     let to = tempfile::tempdir().unwrap().keep();
-    let out = Command::new("sh")
+    let out = shell("sh")
         .arg(repo_root().join("install.sh"))
         .args(["--version", version, "--to"])
         .arg(&to)
@@ -182,9 +182,9 @@ fn action_install(base: &str, version: &str, action_ref: &str) -> (i32, String, 
         format!("#!/bin/sh\necho \"$*\" > '{}'\n", log.display()),
     )
     .unwrap();
-    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    platform::make_executable(&cargo);
     let root = tmp.join("root");
-    let out = Command::new("bash")
+    let out = shell("bash")
         .arg(repo_root().join(".github/scan-secrets-install.sh"))
         .env("INPUT_VERSION", version)
         .env("ACTION_REF", action_ref)

@@ -242,15 +242,7 @@ fn submodule_entry_in_the_index_is_not_an_error() {
     lib.write("lib.py", "def f():\n    return 1\n");
     lib.commit_all("lib");
     let repo = repo_with_commit();
-    repo.git(&[
-        "-c",
-        "protocol.file.allow=always",
-        "submodule",
-        "add",
-        "-q",
-        lib.path().to_str().unwrap(),
-        "sub",
-    ]);
+    repo.add_submodule(&lib, "sub");
     assert!(repo.git(&["ls-files", "-s", "sub"]).starts_with("160000 "));
     repo.write("config.py", &config_with(&github_token("ghp_", 115)));
     repo.stage("config.py");

@@ -142,9 +142,10 @@ fn pascal_case(id: &str) -> String {
 }
 
 /// A relative path as a URI reference: `/` separators, everything outside the unreserved set
-/// (and `/`) percent-encoded, a leading `./` dropped.
+/// (and `/`) percent-encoded, a leading `./` (or Windows' `.\`) dropped.
 fn uri(path: &str) -> String {
     let path = path.strip_prefix("./").unwrap_or(path);
+    let path = path.strip_prefix(".\\").unwrap_or(path);
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
@@ -166,6 +167,7 @@ mod tests {
     fn uris_and_names() {
         assert_eq!(uri("./src/my file.py"), "src/my%20file.py");
         assert_eq!(uri("a/ü.txt"), "a/%C3%BC.txt");
+        assert_eq!(uri(r".\src\app\config.py"), "src/app/config.py");
         assert_eq!(pascal_case("openai-project-key"), "OpenaiProjectKey");
     }
 }

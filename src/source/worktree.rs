@@ -180,7 +180,12 @@ fn read_file(path: &Path, max: u64) -> std::io::Result<Read_> {
 /// The path as the user typed it, without a leading `./`.
 fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    if cfg!(windows) {
+        s.strip_prefix(".\\").unwrap_or(s).to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// `path` relative to `root`, `/`-separated, for allowlist globs.

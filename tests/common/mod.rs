@@ -6,6 +6,8 @@ use std::process::Command as StdCommand;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+pub mod platform;
+
 /// A temporary directory, optionally a git repository with an isolated configuration.
 pub struct TestRepo {
     pub dir: TempDir,
@@ -166,6 +168,25 @@ pub fn git_stdin(dir: &Path, args: &[&str], input: &[u8]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `sh` or `bash`. On Windows, Git for Windows' own (next to the `git` on PATH), because
+/// Windows looks in System32 before PATH, and `C:\Windows\System32\bash.exe` is WSL's.
+pub fn shell(name: &str) -> StdCommand {
+    if cfg!(windows) {
+        let exec = StdCommand::new("git").arg("--exec-path").output();
+        // <root>/mingw64/libexec/git-core -> <root>/bin/<name>.exe
+        if let Ok(out) = exec {
+            let exec_path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            if let Some(root) = exec_path.ancestors().nth(3) {
+                let exe = root.join("bin").join(format!("{name}.exe"));
+                if exe.is_file() {
+                    return StdCommand::new(exe);
+                }
+            }
+        }
+    }
+    StdCommand::new(name)
+}
+
 /// `git ARGS` in `dir` with no user or system config, `HOME` in `dir`, a fixed identity and
 /// date, then `env` on top (e.g. another `GIT_AUTHOR_DATE`).
 pub fn git_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> StdCommand {
@@ -220,6 +241,20 @@ impl TestRepo {
             &[("GIT_AUTHOR_DATE", date), ("GIT_COMMITTER_DATE", date)],
         );
         self.head()
+    }
+
+    /// `git submodule add` of the local repository `other` at `path` (file transport allowed
+    /// for this one command).
+    pub fn add_submodule(&self, other: &TestRepo, path: &str) {
+        self.git(&[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            other.path().to_str().unwrap(),
+            path,
+        ]);
     }
 
     /// The full id of HEAD.
