@@ -263,14 +263,34 @@ if [[ $rc -ne 0 && $rc -ne 1 ]]; then
     echo "::error title=scan-secrets::scan-secrets failed (exit $rc), see the log above"
     exit 2
 fi
-"$BIN" "${SCOPE[@]}" ${EXTRA[@]+"${EXTRA[@]}"} --format json -o "$JSON"
+"$BIN" "${SCOPE[@]}" ${EXTRA[@]+"${EXTRA[@]}"} --format json -o "$JSON" 2>"$TMP/stderr"
 rc=$?
+cat "$TMP/stderr" >&2
 if [[ $rc -ne 0 && $rc -ne 1 ]]; then
     echo "::error title=scan-secrets::scan-secrets failed (exit $rc), see the log above"
     exit 2
 fi
 
 COUNT="$(json_len "$JSON")" || die "cannot read the JSON findings"
+
+# What the scanned change does to its own scan, from the notes of the JSON run: the
+# configuration or baseline files it modifies (the scan reads them from outside the change),
+# and the findings its own configuration, baseline or inline markers would hide.
+CHANGED=()
+SUPPRESSED=()
+NOTE="scan-secrets: note: "
+while IFS= read -r line; do
+    case "$line" in
+        "${NOTE}the scanned commits change "*) CHANGED+=("${line#"${NOTE}the scanned commits change "}") ;;
+        "${NOTE}suppressed by this change: "*) SUPPRESSED+=("${line#"${NOTE}suppressed by this change: "}") ;;
+    esac
+done <"$TMP/stderr"
+CHANGE_RE='^(.+) \((added|modified|deleted)\); (.*)$'
+for entry in ${CHANGED[@]+"${CHANGED[@]}"}; do
+    [[ "$entry" =~ $CHANGE_RE ]] || continue
+    file="${BASH_REMATCH[1]}"
+    echo "::warning file=$(escape_prop "$file"),title=$(escape_prop "scan-secrets: configuration changed")::$(escape_data "This change modifies $file (${BASH_REMATCH[2]}), which configures its own secret scan; ${BASH_REMATCH[3]}. Review it: a change cannot silence its own scan.")"
+done
 
 if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
     {
@@ -299,6 +319,19 @@ if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
         echo
         echo "Scanned: \`${SCOPE[*]}\`"
         echo
+        for entry in ${CHANGED[@]+"${CHANGED[@]}"}; do
+            [[ "$entry" =~ $CHANGE_RE ]] || continue
+            echo "**This change modifies its scan's configuration:** \`$(md_cell "${BASH_REMATCH[1]}")\` (${BASH_REMATCH[2]}); $(md_cell "${BASH_REMATCH[3]}")."
+            echo
+        done
+        if [[ ${#SUPPRESSED[@]} -gt 0 ]]; then
+            echo "**Suppressed by this change** (its own configuration and baseline do not apply to its scan, so those findings are reported; findings behind inline markers it adds are not):"
+            echo
+            for entry in "${SUPPRESSED[@]}"; do
+                echo "- $(md_cell "$entry")"
+            done
+            echo
+        fi
         if [[ "$COUNT" -eq 0 ]]; then
             echo "No secrets found."
         else

@@ -24,7 +24,7 @@ fn run_action(dir: &Path, event: &str, payload: &serde_json::Value, env: &[(&str
     let output = tmp.path().join("output.txt");
     let sarif = tmp.path().join("out.sarif");
     let script = repo_root().join(".github/scan-secrets-action.sh");
-    let mut c = Command::new("bash");
+    let mut c = shell("bash");
     c.arg(&script)
         .current_dir(dir)
         .env("GITHUB_EVENT_NAME", event)
@@ -315,4 +315,65 @@ fn a_malformed_event_payload_is_an_error_with_either_json_tool() {
         assert_eq!(r.code, 2, "{tool}: {r:?}");
         assert!(r.stdout.contains("::error"), "{tool}: {r:?}");
     }
+}
+
+#[test]
+fn a_pull_request_that_changes_its_own_config_is_flagged_and_still_fails() {
+    let repo = TestRepo::new();
+    repo.write("README.txt", "hello\n");
+    let base = repo.commit_all_at("initial", &day(1));
+    // The change adds a key, a config that turns its rule off, and a second key behind an
+    // inline marker.
+    let marked = fake("sk_live_", ALNUM, 32, 52);
+    repo.write("pay.env", &stripe_env(51));
+    repo.write(".scan-secrets.toml", "disable = [\"stripe-secret-key\"]\n");
+    repo.write(
+        "marked.env",
+        &format!("STRIPE_SECRET_KEY={marked} # scan-secrets:allow\n"),
+    );
+    let head = repo.commit_all_at("payments", &day(2));
+    let short = &base[..7];
+
+    let r = run_action(repo.path(), "pull_request", &pr_payload(&base, &head), &[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.findings(), "1", "{r:?}");
+    assert!(
+        r.stdout
+            .contains("::error file=pay.env,line=1,col=19,title=stripe-secret-key::"),
+        "{r:?}"
+    );
+    let warning = format!(
+        "::warning file=.scan-secrets.toml,title=scan-secrets%3A configuration changed::This change modifies .scan-secrets.toml (added), which configures its own secret scan; the scan uses the defaults: commit {short}, outside the change, has none. Review it: a change cannot silence its own scan."
+    );
+    assert!(r.stdout.lines().any(|l| l == warning), "{r:?}");
+    assert!(
+        r.summary.contains(&format!("**This change modifies its scan's configuration:** `.scan-secrets.toml` (added); the scan uses the defaults: commit {short}, outside the change, has none.")),
+        "{r:?}"
+    );
+    let listed: Vec<&str> = r.summary.lines().filter(|l| l.starts_with("- ")).collect();
+    let key = fake("sk_live_", ALNUM, 32, 51);
+    let redact = |k: &str| format!("{}…{}", &k[..10], &k[k.len() - 2..]);
+    assert_eq!(
+        listed,
+        [
+            format!("- stripe-secret-key at pay.env:1 (commit {}) {}: its .scan-secrets.toml turns the rule off; reported", &head[..7], redact(&key)),
+            format!("- stripe-secret-key at marked.env:1 (commit {}) {}: an inline marker on a line it adds; not reported", &head[..7], redact(&marked)),
+        ],
+        "{r:?}"
+    );
+    for secret in [&key, &marked] {
+        assert!(
+            !r.stdout.contains(secret.as_str())
+                && !r.stderr.contains(secret.as_str())
+                && !r.summary.contains(secret.as_str()),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn a_pull_request_that_leaves_the_config_alone_has_no_warning() {
+    let r = run_pr_with_secret(&[]);
+    assert!(!r.stdout.contains("::warning"), "{r:?}");
+    assert!(!r.summary.contains("Suppressed by this change"), "{r:?}");
 }

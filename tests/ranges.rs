@@ -73,18 +73,24 @@ fn range_scans_only_lines_added_by_its_commits() {
     assert_eq!(findings.len(), 2);
 }
 
+/// `--history --format json ARGS`, which must fail with exit 2; returns stderr.
+fn error(repo: &TestRepo, args: &[&str]) -> String {
+    let out = repo
+        .cmd()
+        .args(["--history", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn unknown_since_revision_is_an_error_naming_it() {
     let repo = TestRepo::new();
     repo.write("README.md", "# demo\n");
     repo.commit_all("initial");
-    let out = repo
-        .cmd()
-        .args(["--history", "--since", "nosuchrev", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = error(&repo, &["--since", "nosuchrev"]);
     assert!(err.contains("nosuchrev"), "{err}");
 }
 
@@ -93,19 +99,7 @@ fn unknown_range_revision_is_an_error_naming_it() {
     let repo = TestRepo::new();
     repo.write("README.md", "# demo\n");
     repo.commit_all("initial");
-    let out = repo
-        .cmd()
-        .args([
-            "--history",
-            "--range",
-            "main..nosuchrev",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = error(&repo, &["--range", "main..nosuchrev"]);
     assert!(err.contains("nosuchrev"), "{err}");
 }
 
@@ -114,13 +108,7 @@ fn empty_range_is_an_error() {
     let repo = TestRepo::new();
     repo.write("config.py", &config_with(&github_token("ghp_", 226)));
     repo.commit_all("initial");
-    let out = repo
-        .cmd()
-        .args(["--history", "--range", "main..main", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    let err = error(&repo, &["--range", "main..main"]).to_lowercase();
     assert!(err.contains("empty"), "{err}");
 }
 

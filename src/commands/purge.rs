@@ -37,10 +37,7 @@ pub fn plan(args: PurgePlanArgs) -> Result<Status, Error> {
         scan_args.history = true;
     }
     let settings = Settings::resolve(scan_args)?;
-    let mut report = super::scan::run(&settings)?;
-    if let Some(path) = &settings.baseline {
-        super::scan::apply_baseline(&settings, path, &mut report)?;
-    }
+    let report = super::scan::run(&settings)?;
     let plan = Plan::of(&report, &settings.rules, args.replace_with);
     let mut out = std::io::stdout().lock();
     if plan.lines.is_empty() && plan.files.is_empty() {

@@ -3,6 +3,7 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::Regex;
 
+use super::Reason;
 use crate::error::Error;
 use crate::rules::Confidence;
 
@@ -121,5 +122,28 @@ impl Allowlist {
 
     pub fn value_allowed(&self, value: &[u8]) -> bool {
         self.regexes.iter().any(|r| r.is_match(value))
+    }
+
+    /// What of these allowlists hides a value of rule `rule` at `path` (paths of
+    /// `[allow.rule.<id>]`; regexes and stopwords of `[allow]` and `[allow.rule.<id>]`), or
+    /// `None`. `[allow] paths` is for the caller, which skips such files whole. An empty value
+    /// (a file reported as a whole) is judged by its path only.
+    pub fn hides(&self, rule: &str, path: Option<&str>, value: &[u8]) -> Option<Reason> {
+        let own = self.per_rule.get(rule);
+        if own.is_some_and(|own| path.is_some_and(|p| own.path_allowed(p))) {
+            return Some(Reason::AllowPath);
+        }
+        if value.is_empty() {
+            return None;
+        }
+        [Some(self), own].into_iter().flatten().find_map(|a| {
+            if a.value_allowed(value) {
+                Some(Reason::AllowRegex)
+            } else if a.stopword_in(value) {
+                Some(Reason::Stopword)
+            } else {
+                None
+            }
+        })
     }
 }

@@ -46,7 +46,7 @@ struct BaselineFile {
     findings: Vec<Entry>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Baseline {
     pub path: PathBuf,
     pub entries: Vec<Entry>,

@@ -133,13 +133,20 @@ pub fn lines_of(text: &[u8], span: &Range<usize>) -> Range<usize> {
 
 /// `Inline` when the candidate's line carries an inline marker.
 pub fn inline(text: &[u8], cand: &Candidate, allow: &allowlist::Allowlist) -> Option<Reason> {
-    let line = &text[lines_of(text, &cand.span)];
-    let marked = memchr::memmem::find(line, INLINE_MARKER).is_some()
-        || (allow.foreign_markers
-            && FOREIGN_MARKERS
-                .iter()
-                .any(|m| memchr::memmem::find(line, m).is_some()));
-    marked.then_some(Reason::Inline)
+    marker_at(text, cand, allow).map(|_| Reason::Inline)
+}
+
+/// The offset in `text` of the inline marker on the candidate's line, if it has one.
+pub fn marker_at(text: &[u8], cand: &Candidate, allow: &allowlist::Allowlist) -> Option<usize> {
+    let lines = lines_of(text, &cand.span);
+    let line = &text[lines.clone()];
+    let at = memchr::memmem::find(line, INLINE_MARKER).or_else(|| {
+        FOREIGN_MARKERS
+            .iter()
+            .filter(|_| allow.foreign_markers)
+            .find_map(|m| memchr::memmem::find(line, m))
+    })?;
+    Some(lines.start + at)
 }
 
 /// Decides one candidate; `None` means it is reported.
@@ -150,13 +157,21 @@ pub fn check(
     path: Option<&str>,
     allow: &allowlist::Allowlist,
 ) -> Option<Reason> {
+    inline(text, cand, allow).or_else(|| check_unmarked(rule, cand, text, path, allow))
+}
+
+/// `check` without the inline marker: what else would hide the candidate (for a range
+/// scan, which lists what a marker the change adds hides).
+pub fn check_unmarked(
+    rule: &Rule,
+    cand: &Candidate,
+    text: &[u8],
+    path: Option<&str>,
+    allow: &allowlist::Allowlist,
+) -> Option<Reason> {
     let value = &text[cand.secret.clone()];
-    if let Some(reason) = inline(text, cand, allow) {
+    if let Some(reason) = allow.hides(&rule.id, path, value) {
         return Some(reason);
-    }
-    let own = allow.per_rule.get(&*rule.id);
-    if own.is_some_and(|own| path.is_some_and(|p| own.path_allowed(p))) {
-        return Some(Reason::AllowPath);
     }
     if value.is_empty() {
         // A path rule's finding about a file as a whole: there is no value to judge. In a test
@@ -165,20 +180,6 @@ pub fn check(
         return path
             .is_some_and(paths::is_test_path)
             .then_some(Reason::TestOrDocs);
-    }
-    if allow.value_allowed(value) {
-        return Some(Reason::AllowRegex);
-    }
-    if allow.stopword_in(value) {
-        return Some(Reason::Stopword);
-    }
-    if let Some(own) = own {
-        if own.value_allowed(value) {
-            return Some(Reason::AllowRegex);
-        }
-        if own.stopword_in(value) {
-            return Some(Reason::Stopword);
-        }
     }
     let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
     if placeholder::is_placeholder(&lower, value)

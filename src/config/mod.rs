@@ -22,9 +22,19 @@ use serde::Deserialize;
 use crate::cli::{ColorChoice, Format, ScanArgs};
 use crate::error::Error;
 use crate::filter::allowlist::Allowlist;
+use crate::filter::baseline::Baseline;
 use crate::rules::file::RuleSpec;
 use crate::rules::{Confidence, RuleSet};
-use crate::source::history::Selection;
+use crate::source::history::{self, Selection};
+
+mod check;
+mod outside;
+mod review;
+
+pub use check::check_str;
+use check::{check, check_examples, Checked};
+use outside::{repo_config, ConfigFrom, RepoConfig};
+pub use review::Review;
 
 pub const CONFIG_FILE: &str = ".scan-secrets.toml";
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
@@ -46,6 +56,32 @@ pub struct ConfigFile {
     pub extend: Option<bool>,
     /// The lowest confidence reported: `low`, `medium` (default) or `high`.
     pub confidence: Option<String>,
+    /// `[pre_receive]`: the server's settings for `--pre-receive`.
+    #[serde(default)]
+    pub pre_receive: ReceiveSection,
+}
+
+/// `[pre_receive]` of a server's config: the time budget and the audited bypass.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiveSection {
+    /// Like `--timeout` (which wins), for every scan this config applies to.
+    pub timeout: Option<String>,
+    /// Like `--on-timeout` (which wins).
+    pub on_timeout: Option<crate::cli::OnTimeout>,
+    /// Honour `git push -o scan-secrets.skip="<reason>"`; needs `audit_log`.
+    #[serde(default)]
+    pub allow_bypass: bool,
+    /// JSON-lines file each bypass is appended to (relative to the config file's directory).
+    pub audit_log: Option<PathBuf>,
+}
+
+/// A time budget: after `after`, the scan stops and the command exits, accepting (0) or
+/// rejecting (2).
+#[derive(Debug, Clone, Copy)]
+pub struct Timeout {
+    pub after: std::time::Duration,
+    pub accept: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,10 +154,20 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// Findings listed in this baseline are not reported (`--baseline` or config).
     pub baseline: Option<PathBuf>,
+    /// The baseline as read at the base of a change under review (a range scan), used
+    /// instead of the file at `baseline`.
+    pub baseline_at_base: Option<Baseline>,
     pub update_baseline: bool,
     /// What the user should be warned about before the scan (`--show-secrets=force` in CI),
     /// printed by the command that scans.
     pub warnings: Vec<String>,
+    /// `--timeout` / `[pre_receive] timeout` (4s by default with `--pre-receive`).
+    pub timeout: Option<Timeout>,
+    /// Where bypasses are logged, when the server allows `-o scan-secrets.skip=<reason>`.
+    pub bypass_log: Option<PathBuf>,
+    /// Range, `--since` and pre-push scans: the change under review, what it does to its own
+    /// configuration and what that would hide.
+    pub review: Option<Review>,
 }
 
 impl Settings {
@@ -147,7 +193,15 @@ impl Settings {
         } else if let Some(rev) = &args.since {
             Some(Selection::Since(rev.clone()))
         } else if args.pre_push {
-            Some(Selection::PrePush)
+            Some(Selection::PrePush(history::read_pre_push(
+                std::io::stdin().lock(),
+            )?))
+        } else if args.pre_receive {
+            let input =
+                std::io::read_to_string(std::io::stdin()).map_err(|e| Error::io("<stdin>", e))?;
+            Some(Selection::PreReceive(
+                crate::source::history::parse_pre_receive(&input)?,
+            ))
         } else if args.history {
             Some(Selection::All)
         } else {
@@ -184,24 +238,40 @@ impl Settings {
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
             Mode::Stdin => PathBuf::from("."),
             // The repository's top level (where .scan-secrets.toml lives), or the git dir.
-            Mode::Staged(dir) | Mode::History(dir, _) => match gix::discover(dir) {
+            Mode::Staged(dir) | Mode::History(dir, _) => match crate::source::git::discover(dir) {
                 Ok(repo) => repo
                     .workdir()
                     .map_or_else(|| repo.git_dir().to_path_buf(), Path::to_path_buf),
                 Err(_) => dir.clone(),
             },
         };
-        let config_path = match &args.config {
-            Some(p) => Some(p.clone()),
-            None => Some(root.join(CONFIG_FILE)).filter(|p| p.is_file()),
+        // A change under review (a range, --since, a push) is judged by the configuration
+        // at its base, not by its own.
+        let sides = match &mode {
+            Mode::History(dir, selection) => history::sides(dir, selection)?,
+            _ => None,
         };
-        let config = match &config_path {
-            Some(p) => load_config(p)?,
-            None => ConfigFile::default(),
+        // A server judges a push by its own files only (the git directory's, or --config):
+        // the push is still reviewed, for what its own configuration would hide.
+        let on_server = matches!(&mode, Mode::History(_, Selection::PreReceive(_)));
+        let from = match &sides {
+            Some(s) if !on_server => ConfigFrom::Base(s),
+            _ => ConfigFrom::Disk,
         };
-        let origin = config_path
-            .as_ref()
-            .map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
+        let RepoConfig {
+            config,
+            path: config_path,
+            origin,
+            baseline,
+            baseline_at_base,
+            review,
+        } = repo_config(
+            &root,
+            from,
+            sides.as_ref(),
+            args.config.as_deref(),
+            args.baseline.as_deref(),
+        )?;
 
         let Checked {
             rules,
@@ -210,7 +280,7 @@ impl Settings {
             max_file_size: config_size,
         } = check(
             &origin,
-            config_path.as_deref(),
+            config_path.as_ref().map(|_| Path::new(&origin)),
             &config,
             args.accept_foreign_markers,
         )?;
@@ -233,13 +303,6 @@ impl Settings {
                         && std::env::var("TERM").map_or(true, |t| t != "dumb")
                 }
             };
-        let baseline = args.baseline.clone().or_else(|| {
-            let dir = config_path
-                .as_deref()
-                .and_then(Path::parent)
-                .unwrap_or(Path::new("."));
-            config.baseline.as_ref().map(|b| dir.join(b))
-        });
         if args.update_baseline && baseline.is_none() {
             return Err(Error::Usage(
                 "--update-baseline needs a baseline: --baseline FILE, or `baseline = \"FILE\"` in the config file".into(),
@@ -255,6 +318,7 @@ impl Settings {
             check_examples(&origin, &rules, &custom)?;
         }
         let mut warnings = Vec::new();
+        let (timeout, bypass_log) = receive_settings(&args, &config, config_path.as_deref())?;
         Ok(Settings {
             mode,
             root,
@@ -271,10 +335,54 @@ impl Settings {
             allow,
             config_path,
             baseline,
+            baseline_at_base,
             update_baseline: args.update_baseline,
+            review,
             warnings,
+            timeout,
+            bypass_log,
         })
     }
+}
+
+/// The time budget and the bypass log, from the command line and `[pre_receive]`.
+fn receive_settings(
+    args: &ScanArgs,
+    config: &ConfigFile,
+    config_path: Option<&Path>,
+) -> Result<(Option<Timeout>, Option<PathBuf>), Error> {
+    let section = &config.pre_receive;
+    let invalid = |message: String| Error::Config {
+        path: config_path.map(Path::to_path_buf),
+        message,
+    };
+    let configured = match &section.timeout {
+        Some(t) => Some(
+            crate::cli::parse_duration(t)
+                .map_err(|e| invalid(format!("[pre_receive] timeout: {e}")))?,
+        ),
+        None => None,
+    };
+    let after = args.timeout.or(configured).or(args
+        .pre_receive
+        .then_some(std::time::Duration::from_secs(4)));
+    let on_timeout = args.on_timeout.or(section.on_timeout);
+    let timeout = after.map(|after| Timeout {
+        after,
+        accept: on_timeout == Some(crate::cli::OnTimeout::Accept),
+    });
+    let bypass_log = match (section.allow_bypass, &section.audit_log) {
+        (false, _) => None,
+        (true, None) => return Err(invalid(
+            "[pre_receive] allow_bypass = true needs audit_log = \"FILE\": every bypass is logged"
+                .into(),
+        )),
+        (true, Some(log)) => {
+            let dir = config_path.and_then(Path::parent).unwrap_or(Path::new("."));
+            Some(dir.join(log))
+        }
+    };
+    Ok((timeout, bypass_log))
 }
 
 /// Whether secrets are printed in clear. In CI the plain flag is refused: the value would land
@@ -299,41 +407,6 @@ fn show_secrets(flag: Option<&str>, warnings: &mut Vec<String>) -> Result<bool, 
     }
 }
 
-/// Runs each custom rule's examples through the matcher: a positive example it does not
-/// find, or a negative one it finds, is a config error (the rule does not do what its author
-/// says).
-fn check_examples(origin: &str, set: &Arc<RuleSet>, custom: &[String]) -> Result<(), Error> {
-    let matcher = crate::matcher::Matcher::for_small_inputs(set.clone())?;
-    for rule in set
-        .rules
-        .iter()
-        .filter(|r| custom.iter().any(|c| *c == r.id))
-    {
-        let index = set.rules.iter().position(|r| r.id == rule.id);
-        let found = |example: &str| {
-            let (path, text) = crate::rules::split_example(rule, example);
-            let mut cands = matcher.scan(text.as_bytes());
-            if let Some(path) = path {
-                cands.extend(matcher.scan_path(path, Some(text.as_bytes()), None));
-            }
-            cands.iter().any(|c| Some(c.rule) == index)
-        };
-        let err = |message: String| Error::Pattern {
-            origin: format!("{origin}: rule {}", rule.id),
-            message,
-        };
-        if let Some(e) = rule.examples.iter().find(|e| !found(e)) {
-            return Err(err(format!(
-                "example {e:?} is not matched (check the regex, the keywords and min_entropy)"
-            )));
-        }
-        if let Some(e) = rule.negative_examples.iter().find(|e| found(e)) {
-            return Err(err(format!("negative example {e:?} is matched")));
-        }
-    }
-    Ok(())
-}
-
 fn load_config(path: &Path) -> Result<ConfigFile, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     parse_config(&text, Some(path))
@@ -344,138 +417,4 @@ fn parse_config(text: &str, path: Option<&Path>) -> Result<ConfigFile, Error> {
         path: path.map(Path::to_path_buf),
         message: e.to_string().trim_end().replace('\n', "\n  "),
     })
-}
-
-/// What the config file resolves to, before the command line is merged in.
-struct Checked {
-    rules: RuleSet,
-    /// Ids of the config's own `[[rule]]`s, whose examples `check_examples` runs.
-    custom: Vec<String>,
-    allow: Allowlist,
-    max_file_size: Option<u64>,
-}
-
-/// Validates a parsed config and builds its rule set and allowlists (everything but the
-/// examples check, which needs the final rule set).
-fn check(
-    origin: &str,
-    config_path: Option<&Path>,
-    config: &ConfigFile,
-    foreign_markers: bool,
-) -> Result<Checked, Error> {
-    let extend = config.extend.unwrap_or(true);
-    if !extend && config.rules.is_empty() {
-        return Err(Error::Config {
-            path: config_path.map(Path::to_path_buf),
-            message: "extend = false uses only this file's [[rule]]s, and it has none".into(),
-        });
-    }
-    let mut rules = if extend {
-        RuleSet::builtin()?
-    } else {
-        RuleSet::default()
-    };
-    let custom: Vec<String> = config.rules.iter().map(|r| r.id.to_string()).collect();
-    if !config.rules.is_empty() {
-        rules.add_custom(origin, config.rules.clone())?;
-    }
-    rules.disable(&config.disable).map_err(|e| match e {
-        Error::Config { message, .. } => Error::Config {
-            path: config_path.map(Path::to_path_buf),
-            message,
-        },
-        e => e,
-    })?;
-    let mut allow = Allowlist::new(origin, &config.allow.paths, &config.allow.regexes)?;
-    allow.set_stopwords(&config.allow.stopwords);
-    allow.set_commits(origin, &config.allow.commits)?;
-    allow.foreign_markers = foreign_markers;
-    if let Some(level) = &config.confidence {
-        allow.min_confidence = Confidence::parse(level).ok_or_else(|| Error::Config {
-            path: config_path.map(Path::to_path_buf),
-            message: format!("confidence = {level:?}: expected \"low\", \"medium\" or \"high\""),
-        })?;
-    }
-    for (id, spec) in &config.allow.rule {
-        if !rules.rules.iter().any(|r| &r.id == id) {
-            return Err(Error::Config {
-                path: config_path.map(Path::to_path_buf),
-                message: format!(
-                    "[allow.rule.{id}]: no rule {id:?} is in use (see `scan-secrets rules`)"
-                ),
-            });
-        }
-        let mut one = Allowlist::new(origin, &spec.paths, &spec.regexes).map_err(|e| match e {
-            Error::Config { path, message } => Error::Config {
-                path,
-                message: message.replacen("allow.", &format!("allow.rule.{id}."), 1),
-            },
-            e => e,
-        })?;
-        one.set_stopwords(&spec.stopwords);
-        allow.per_rule.insert(id.clone(), one);
-    }
-
-    let config_size = match &config.limits.max_file_size {
-        None => None,
-        Some(toml::Value::Integer(n)) if *n >= 0 => Some(*n as u64),
-        Some(toml::Value::String(s)) => {
-            Some(crate::cli::parse_size(s).map_err(|m| Error::Config {
-                path: config_path.map(Path::to_path_buf),
-                message: format!("limits.max_file_size: {m}"),
-            })?)
-        }
-        Some(v) => {
-            return Err(Error::Config {
-                path: config_path.map(Path::to_path_buf),
-                message: format!(
-                    "limits.max_file_size: expected bytes or a size like \"10M\", found a {}",
-                    v.type_str()
-                ),
-            })
-        }
-    };
-    Ok(Checked {
-        rules,
-        custom,
-        allow,
-        max_file_size: config_size,
-    })
-}
-
-/// Parses and validates the text of a `.scan-secrets.toml` the way a scan does (rules,
-/// `disable`, allowlists, limits, custom rules' examples), without reading any file: for
-/// `scan-secrets` fuzzing and tests.
-pub fn check_str(text: &str) -> Result<(), Error> {
-    let config = parse_config(text, None)?;
-    let checked = check(CONFIG_FILE, None, &config, false)?;
-    if !checked.custom.is_empty() {
-        check_examples(CONFIG_FILE, &Arc::new(checked.rules), &checked.custom)?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn check_str_validates_like_a_scan() {
-        assert!(check_str("").is_ok());
-        assert!(check_str("[allow]\npaths = [\"tests/**\"]\nregexes = [\"^sk_test_\"]\n").is_ok());
-        let rule = "[[rule]]\nid = \"acme-token\"\ndescription = \"d\"\nkeywords = [\"acme_\"]\nregex = '''acme_[a-z0-9]{16}'''\nnegative_examples = []\n";
-        check_str(&format!("{rule}examples = [\"acme_0123abcd4567efgh\"]\n")).unwrap();
-        for bad in [
-            "[allow]\npath = [\"x\"]\n".to_string(),
-            "disable = [\"no-such-rule\"]\n".into(),
-            "[allow]\nregexes = [\"(unclosed\"]\n".into(),
-            "[allow]\ncommits = [\"xyz\"]\n".into(),
-            "[allow.rule.no-such-rule]\n".into(),
-            "[limits]\nmax_file_size = \"10X\"\n".into(),
-            "extend = false\n".into(),
-            format!("{rule}examples = [\"acme_short\"]\n"),
-        ] {
-            assert!(check_str(&bad).is_err(), "{bad}");
-        }
-    }
 }

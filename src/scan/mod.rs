@@ -17,14 +17,28 @@ use crate::rules::{Context, RuleSet};
 use crate::source::history;
 use crate::source::{self, Chunk, Stats};
 
-/// Findings and the suppressed count, shared by the worker threads.
-type Collected = Mutex<(Vec<Finding>, Tally)>;
+mod lines;
+pub use lines::LineCounter;
 
-fn collect(collected: &Collected, found: Vec<Finding>, suppressed: Tally) {
-    if !found.is_empty() || suppressed.total() > 0 {
+/// What the filters made of some candidates.
+#[derive(Default)]
+struct Found {
+    findings: Vec<Finding>,
+    suppressed: Tally,
+    /// Range scans: findings hidden only by an inline marker on a line the change adds,
+    /// listed for review as suppressed by this change.
+    marked: Vec<Finding>,
+}
+
+/// Shared by the worker threads.
+type Collected = Mutex<Found>;
+
+fn collect(collected: &Collected, found: Found) {
+    if !found.findings.is_empty() || found.suppressed.total() > 0 {
         let mut c = collected.lock().unwrap_or_else(|p| p.into_inner());
-        c.0.extend(found);
-        c.1.merge(&suppressed);
+        c.findings.extend(found.findings);
+        c.suppressed.merge(&found.suppressed);
+        c.marked.extend(found.marked);
     }
 }
 
@@ -34,11 +48,18 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         Mode::Staged(_) | Mode::Stdin => Matcher::for_small_inputs(settings.rules.clone()),
         _ => Matcher::new(settings.rules.clone()),
     }?;
-    let collected: Collected = Mutex::new((Vec::new(), Tally::default()));
+    let collected: Collected = Mutex::default();
     let handle = |chunk: Chunk| {
-        let (found, suppressed) = scan_chunk(&matcher, &settings.allow, &chunk);
-        collect(&collected, found, suppressed);
+        let (findings, suppressed) = scan_chunk(&matcher, &settings.allow, &chunk);
+        let found = Found {
+            findings,
+            suppressed,
+            marked: Vec::new(),
+        };
+        collect(&collected, found);
     };
+    // A change under review: what an inline marker it adds hides is listed.
+    let review = settings.review.is_some();
     let stats = Stats::default();
     let mut commits = None;
     let mut parents = None;
@@ -100,6 +121,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
             }
             commits = Some(plan.commits);
             problems = std::mem::take(&mut plan.problems);
+            notes.append(&mut plan.notes);
             history::for_each_blob(
                 &plan,
                 settings.max_file_size,
@@ -114,8 +136,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                         _ => matcher.scan_in(blob.text, only.as_deref()),
                     };
                     let text = (!blob.unread).then_some(blob.text);
-                    let mut found = Vec::new();
-                    let mut suppressed = Tally::default();
+                    let mut found = Found::default();
                     let mut spans: Vec<Range<usize>> = Vec::new();
                     for (place, added) in blob.places.iter().zip(&blob.added) {
                         if is_own_config(settings, Some(&place.path)) {
@@ -133,23 +154,18 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
                             all = merge_candidates(matcher.rules(), &cands, by_path);
                             &all
                         };
-                        let origin = Origin::Commit {
-                            commit: place.commit.clone(),
-                            path: place.path.clone(),
+                        let at = At {
+                            origin: Origin::Commit {
+                                commit: place.commit.clone(),
+                                path: place.path.clone(),
+                            },
+                            rel_path: Some(&place.path),
+                            added: added.as_deref(),
+                            review,
                         };
-                        let (f, s) = findings_for(
-                            &matcher,
-                            cands,
-                            blob.text,
-                            origin,
-                            Some(&place.path),
-                            added.as_deref(),
-                            &settings.allow,
-                        );
-                        found.extend(f);
-                        suppressed.merge(&s);
+                        findings_for(&matcher, cands, blob.text, &at, &settings.allow, &mut found);
                     }
-                    collect(&collected, found, suppressed);
+                    collect(&collected, found);
                     // Where candidates were, whatever the filters said at these places: the
                     // same lines in a later version (maybe at another path) are searched again.
                     spans.extend(
@@ -162,28 +178,40 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
             )?;
         }
     }
-    let (mut findings, mut suppressed) = collected.into_inner().unwrap_or_else(|p| p.into_inner());
+    let Found {
+        mut findings,
+        mut suppressed,
+        mut marked,
+    } = collected.into_inner().unwrap_or_else(|p| p.into_inner());
     // `[allow] commits`: findings a history or range scan attributes to those commits.
     let before = findings.len();
-    findings.retain(|f| {
+    let allowed = |f: &Finding| {
         f.origin
             .commit()
-            .is_none_or(|c| !settings.allow.commit_allowed(&c.id))
-    });
+            .is_some_and(|c| settings.allow.commit_allowed(&c.id))
+    };
+    findings.retain(|f| !allowed(f));
     suppressed.add(Reason::AllowCommit, (before - findings.len()) as u64);
+    marked.retain(|f| !allowed(f));
     if commits.is_some() {
         findings = first_occurrences(findings);
+        marked = first_occurrences(marked);
     }
     match &settings.mode {
-        // What a pre-push hook reports is by definition not pushed yet: the hook stops it.
-        Mode::History(_, history::Selection::PrePush) => {}
+        // What a pre-push or pre-receive hook reports is by definition not pushed yet (no
+        // ref reaches it): the hook stops it.
+        Mode::History(_, history::Selection::PrePush(_) | history::Selection::PreReceive(_)) => {}
         Mode::History(dir, _) => {
             crate::exposure::assess(dir, parents.as_ref(), &mut findings);
         }
         _ => {}
     }
     problems.extend(stats.take_problems());
-    findings.sort_by(|a, b| (&a.origin, a.location, a.rule).cmp(&(&b.origin, b.location, b.rule)));
+    let order = |a: &Finding, b: &Finding| {
+        (&a.origin, a.location, a.rule).cmp(&(&b.origin, b.location, b.rule))
+    };
+    findings.sort_by(order);
+    marked.sort_by(order);
     Ok(Report {
         findings,
         files: stats.files.into_inner(),
@@ -196,6 +224,7 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
         elapsed: start.elapsed(),
         max_file_size: settings.max_file_size,
         commits,
+        marked,
         baselined: 0,
         stale_baseline: 0,
         now: std::time::SystemTime::now()
@@ -214,10 +243,12 @@ fn union(added: &[Option<Vec<Range<usize>>>]) -> Option<Vec<Range<usize>>> {
 }
 
 /// The config file in use is not scanned (it may hold allowlisted values on purpose), nor a
-/// baseline (fingerprints and rule ids, which generic rules misread as assignments).
+/// baseline (fingerprints and rule ids, which generic rules misread as assignments). In a
+/// change under review, the change's own config file is not scanned either (it is reviewed).
 fn is_own_config(settings: &Settings, rel_path: Option<&str>) -> bool {
     let Some(rel) = rel_path else { return false };
-    (settings.config_path.is_some() && rel == crate::config::CONFIG_FILE)
+    ((settings.config_path.is_some() || settings.review.is_some())
+        && rel == crate::config::CONFIG_FILE)
         || rel.rsplit('/').next() == Some(crate::filter::baseline::DEFAULT_FILE)
         || settings.baseline.as_ref().is_some_and(|b| {
             b.strip_prefix(&settings.root)
@@ -297,58 +328,81 @@ pub fn scan_chunk(matcher: &Matcher, allow: &Allowlist, chunk: &Chunk) -> (Vec<F
     if cands.is_empty() {
         return (Vec::new(), Tally::default());
     }
-    findings_for(
-        matcher,
-        &cands,
-        &chunk.text,
-        chunk.origin.clone(),
-        chunk.rel_path.as_deref(),
-        chunk.added.as_deref(),
-        allow,
-    )
+    let at = At {
+        origin: chunk.origin.clone(),
+        rel_path: chunk.rel_path.as_deref(),
+        added: chunk.added.as_deref(),
+        review: false,
+    };
+    let mut found = Found::default();
+    findings_for(matcher, &cands, &chunk.text, &at, allow, &mut found);
+    (found.findings, found.suppressed)
 }
 
-/// Turns one text's candidates into findings at `origin`: only those touching `added` lines
-/// (when given), minus the filtered ones (counted as suppressed).
+/// Where one text's candidates are judged.
+struct At<'a> {
+    origin: Origin,
+    rel_path: Option<&'a str>,
+    /// Only candidates touching these ranges count (all when `None`).
+    added: Option<&'a [Range<usize>]>,
+    /// A change under review: a candidate that only an inline marker on an added line hides
+    /// goes to `Found::marked`.
+    review: bool,
+}
+
+/// Turns one text's candidates into findings at `at`: only those touching its added lines
+/// (when given), minus the filtered ones (counted as suppressed), added to `out`.
 fn findings_for(
     matcher: &Matcher,
     cands: &[Candidate],
     text: &[u8],
-    origin: Origin,
-    rel_path: Option<&str>,
-    added: Option<&[Range<usize>]>,
+    at: &At,
     allow: &Allowlist,
-) -> (Vec<Finding>, Tally) {
+    out: &mut Found,
+) {
+    let rel_path = at.rel_path;
     // A finding about a whole file (empty secret) counts wherever the file changed.
-    let added = added.map(|ranges| Cover::new(ranges.iter()));
-    let touches_added =
-        |c: &&Candidate| c.secret.is_empty() || added.as_ref().is_none_or(|a| a.hits(&c.secret));
-    let cands: Vec<&Candidate> = cands.iter().filter(touches_added).collect();
-    let mut suppressed = Tally::default();
+    let added = at.added.map(|ranges| Cover::new(ranges.iter()));
+    let is_added = |r: &Range<usize>| added.as_ref().is_none_or(|a| a.hits(r));
+    let cands: Vec<&Candidate> = cands
+        .iter()
+        .filter(|c| c.secret.is_empty() || is_added(&c.secret))
+        .collect();
     if rel_path.is_some_and(|p| allow.path_allowed(p)) {
-        suppressed.add(Reason::AllowPath, cands.len() as u64);
-        return (Vec::new(), suppressed);
+        out.suppressed.add(Reason::AllowPath, cands.len() as u64);
+        return;
     }
     let rules = matcher.rules();
     let mut lines = LineCounter::new(text);
-    let mut out = Vec::new();
     for c in cands {
         let rule = &rules.rules[c.rule];
         // A match inside an encoded token is judged in its decoded context, and by the
-        // original line's inline marker.
+        // original line's inline marker or one in that context.
         let (inner_text, inner) = c.innermost(text);
-        let verdict = match c.decoded {
-            Some(_) => filter::inline(text, c, allow)
-                .or_else(|| filter::check(rule, inner, inner_text, rel_path, allow)),
-            None => filter::check(rule, c, text, rel_path, allow),
-        };
-        if let Some(reason) = verdict {
-            suppressed.add(reason, 1);
+        let marker = filter::marker_at(text, c, allow);
+        let marked = marker.is_some()
+            || (c.decoded.is_some() && filter::inline(inner_text, inner, allow).is_some());
+        if marked {
+            out.suppressed.add(Reason::Inline, 1);
+            // Listed for review when the marker is on a line the change adds and nothing
+            // else would hide the candidate.
+            let listed = at.review
+                && marker.is_none_or(|m| is_added(&(m..m + 1)))
+                && filter::check_unmarked(rule, inner, inner_text, rel_path, allow).is_none();
+            if !listed {
+                continue;
+            }
+        } else if let Some(reason) =
+            filter::check_unmarked(rule, inner, inner_text, rel_path, allow)
+        {
+            out.suppressed.add(reason, 1);
             continue;
         }
         let confidence = filter::context::grade(rule, inner, inner_text, rel_path);
         if confidence < allow.min_confidence {
-            suppressed.add(Reason::LowConfidence, 1);
+            if !marked {
+                out.suppressed.add(Reason::LowConfidence, 1);
+            }
             continue;
         }
         let secret = c.value(text).to_vec();
@@ -357,13 +411,13 @@ fn findings_for(
         // A whole file is known by its path: a baseline entry for `.env` is not one for
         // every `.env`.
         let fingerprint = if secret.is_empty() {
-            fingerprint(&rule.id, origin.path().as_bytes())
+            fingerprint(&rule.id, at.origin.path().as_bytes())
         } else {
             fingerprint(&rule.id, &secret)
         };
-        out.push(Finding {
+        let finding = Finding {
             rule: c.rule,
-            origin: origin.clone(),
+            origin: at.origin.clone(),
             location: Location {
                 line,
                 column,
@@ -376,118 +430,19 @@ fn findings_for(
             encoding: c.decoded.as_ref().map(|d| d.encoding),
             token: c.decoded.as_ref().map(|_| text[c.secret.clone()].to_vec()),
             exposure: None,
-            hint: (c.decoded.is_none() && crate::fix::applies_to(&origin))
+            hint: (!marked && c.decoded.is_none() && crate::fix::applies_to(&at.origin))
                 .then(|| {
-                    let path = rel_path.unwrap_or(origin.path());
+                    let path = rel_path.unwrap_or(at.origin.path());
                     let env = &rules.provider_of(rule).env_var;
                     crate::fix::hint(path, text, &c.secret, env).map(Box::new)
                 })
                 .flatten(),
             confidence,
             more_occurrences: 0,
-        });
-    }
-    (out, suppressed)
-}
-
-/// Turns byte offsets (visited in increasing order) into 1-based line and column numbers,
-/// counting columns in characters.
-pub struct LineCounter<'a> {
-    text: &'a [u8],
-    /// Offset and number of the line last reached.
-    line_start: usize,
-    line: usize,
-    /// The last offset placed on that line and its column: counting resumes there, so that
-    /// many matches on one long line (a minified file) cost one pass, not one pass each.
-    mark: usize,
-    mark_col: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    pub fn new(text: &'a [u8]) -> Self {
-        LineCounter {
-            text,
-            line_start: 0,
-            line: 1,
-            mark: 0,
-            mark_col: 1,
-        }
-    }
-
-    pub fn position(&mut self, offset: usize) -> (usize, usize) {
-        if offset < self.mark {
-            if offset < self.line_start {
-                self.line_start = 0;
-                self.line = 1;
-            }
-            self.mark = self.line_start;
-            self.mark_col = 1;
-        }
-        let seg = &self.text[self.mark..offset];
-        match memchr::memrchr(b'\n', seg) {
-            Some(last) => {
-                self.line += memchr::memchr_iter(b'\n', seg).count();
-                self.line_start = self.mark + last + 1;
-                self.mark_col = 1 + chars(&self.text[self.line_start..offset]);
-            }
-            None => self.mark_col += chars(seg),
-        }
-        self.mark = offset;
-        (self.line, self.mark_col)
-    }
-
-    /// Position of an end offset at or after the last `position`, without moving the counter
-    /// (the next start may be earlier).
-    fn position_from(&self, line: usize, offset: usize) -> (usize, usize) {
-        let seg = &self.text[self.mark..offset];
-        match memchr::memrchr(b'\n', seg) {
-            Some(last) => (
-                line + memchr::memchr_iter(b'\n', seg).count(),
-                1 + chars(&seg[last + 1..]),
-            ),
-            None => (line, self.mark_col + chars(seg)),
-        }
-    }
-}
-
-/// Characters in UTF-8 `bytes` (continuation bytes are not counted).
-fn chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::LineCounter;
-
-    #[test]
-    fn lines_and_columns() {
-        let text = "ab\ncdé f\n\nxyz".as_bytes();
-        let mut lc = LineCounter::new(text);
-        assert_eq!(lc.position(0), (1, 1));
-        assert_eq!(lc.position(4), (2, 2));
-        // 'f' comes after the two-byte é: column counts characters.
-        let f = text.iter().position(|&b| b == b'f').unwrap();
-        assert_eq!(lc.position(f), (2, 5));
-        assert_eq!(lc.position(text.len() - 1), (4, 3));
-        assert_eq!(lc.position(1), (1, 2));
-        // Ends: on the same line, and across lines.
-        assert_eq!(lc.position(3), (2, 1));
-        assert_eq!(lc.position_from(2, f + 1), (2, 6));
-        assert_eq!(lc.position_from(2, text.len()), (4, 4));
-        // Back on the same line, then forward again.
-        assert_eq!(lc.position(f), (2, 5));
-        assert_eq!(lc.position(4), (2, 2));
-        assert_eq!(lc.position(f), (2, 5));
-    }
-
-    #[test]
-    fn many_positions_on_one_line_agree_with_counting_from_scratch() {
-        let text = "é-abc ".repeat(500);
-        let bytes = text.as_bytes();
-        let mut lc = LineCounter::new(bytes);
-        for (offset, _) in text.char_indices().step_by(7) {
-            let expected = 1 + text[..offset].chars().count();
-            assert_eq!(lc.position(offset), (1, expected));
+        };
+        match marked {
+            true => out.marked.push(finding),
+            false => out.findings.push(finding),
         }
     }
 }
