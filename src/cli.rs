@@ -99,7 +99,9 @@ pub struct BaselineArgs {
 
 #[derive(Debug, Args)]
 pub struct HookArgs {
-    /// Which hook: pre-commit runs `scan-secrets --staged`, pre-push `scan-secrets --pre-push`.
+    /// Which hook: pre-commit runs `scan-secrets --staged`, pre-push `scan-secrets --pre-push`,
+    /// pre-receive (on a server, in the repository that receives pushes)
+    /// `scan-secrets --pre-receive`.
     #[arg(long, value_enum, default_value = "pre-commit")]
     pub hook: HookKind,
     /// The repository (default: the one containing the current directory).
@@ -110,12 +112,17 @@ pub struct HookArgs {
     /// `git clone` creates from now on.
     #[arg(long, conflicts_with = "repo")]
     pub global: bool,
+    /// Instead of a repository's hooks directory: DIR, for servers that run hooks from
+    /// their own place (GitLab's custom_hooks/pre-receive.d, Gitea's hooks/pre-receive.d).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["repo", "global"])]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HookKind {
     PreCommit,
     PrePush,
+    PreReceive,
 }
 
 #[derive(Debug, Args)]
@@ -197,9 +204,27 @@ pub struct ScanArgs {
     #[arg(long)]
     pub pre_push: bool,
 
+    /// Server side: read git's pre-receive hook input on stdin, in the repository receiving
+    /// a push, and scan the pushed commits that no existing ref reaches (exit 1 refuses the
+    /// push). The configuration is the server's own (--config, or .scan-secrets.toml in the
+    /// git directory), never a file from the pushed commits.
+    #[arg(long, conflicts_with_all = ["stdin", "staged", "history", "since", "range", "pre_push"])]
+    pub pre_receive: bool,
+
+    /// Stop a scan that takes longer than DURATION (`4s`, `500ms`, `2m`; a plain number is
+    /// seconds). Default with --pre-receive: 4s, since GitHub Enterprise Server stops
+    /// pre-receive hooks at 5s; otherwise none.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+
+    /// What a scan stopped by --timeout does: `reject` (exit 2: a hook refuses the commit or
+    /// push) or `accept` (exit 0, saying that the scan did not finish). [default: reject]
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub on_timeout: Option<OnTimeout>,
+
     /// Working-tree scans: also enter submodules (directories with a `.git` file), which are
     /// skipped by default like any other repository's files.
-    #[arg(long, conflicts_with_all = ["stdin", "staged", "history", "since", "range", "pre_push"])]
+    #[arg(long, conflicts_with_all = ["stdin", "staged", "history", "since", "range", "pre_push", "pre_receive"])]
     pub recurse_submodules: bool,
 
     /// Output format.
@@ -280,6 +305,13 @@ pub enum Format {
     Sarif,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnTimeout {
+    Reject,
+    Accept,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -306,9 +338,44 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("{s:?} is too large"))
 }
 
+/// Parses `4s`, `500ms`, `2m`, `1.5s` or a plain number of seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (examples: 4s, 500ms, 2m)"))?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" | "min" => n * 60.0,
+        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use ms, s or m)")),
+    };
+    std::time::Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{s:?}: the duration must be above zero"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("4s"), Ok(Duration::from_secs(4)));
+        assert_eq!(parse_duration("4"), Ok(Duration::from_secs(4)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("4h").is_err());
+    }
 
     #[test]
     fn sizes() {

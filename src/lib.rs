@@ -52,6 +52,13 @@ use exit::Status;
 
 /// Runs the command line and returns the exit status; errors are returned for `main` to print.
 pub fn run(cli: Cli) -> Result<Status, Error> {
+    let status = dispatch(cli);
+    // The private object store of a push being received, if one was made.
+    source::quarantine::release();
+    status
+}
+
+fn dispatch(cli: Cli) -> Result<Status, Error> {
     match cli.command {
         Some(Command::Rules(args)) => commands::rules::rules(args),
         Some(Command::Rotate(args)) => commands::rotate::rotate(args),

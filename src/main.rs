@@ -19,6 +19,10 @@ fn main() -> ExitCode {
             eprintln!("scan-secrets: error: {}", e.with_causes());
             Status::Error.into()
         }
-        Err(_) => Status::Error.into(),
+        Err(_) => {
+            // `run` did not get to remove the private object store of a push being received.
+            scan_secrets::source::quarantine::release();
+            Status::Error.into()
+        }
     }
 }

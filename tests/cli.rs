@@ -22,6 +22,35 @@ fn exit_codes_clean_findings_error() {
 }
 
 #[test]
+fn timeout_stops_any_scan_and_says_which_way_it_went() {
+    // 8 MiB of text: far more than 1 ms of work, even for a release build.
+    let repo = TestRepo::dir();
+    let line = "let value = compute(alpha, beta, gamma); // a plain line of code\n";
+    repo.write("big.rs", &line.repeat((8 << 20) / line.len()));
+    let out = repo.cmd().args([".", "--timeout", "1ms"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "scan-secrets: the scan did not finish within 0.001s: stopped (--on-timeout reject)\n"
+    );
+    let out = repo
+        .cmd()
+        .args([".", "--timeout", "1ms", "--on-timeout", "accept"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOT everything was scanned"));
+    // Time enough: the scan ends as usual.
+    repo.cmd().args([".", "--timeout", "5m"]).assert().code(0);
+    let bad = repo
+        .cmd()
+        .args([".", "--timeout", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
 fn bad_flag_is_a_usage_error_with_exit_2() {
     let repo = TestRepo::dir();
     let out = repo.cmd().args(["--format", "xml"]).output().unwrap();
@@ -131,6 +160,7 @@ fn network_calls(dir: &std::path::Path, program: &str, args: &[&str]) -> (Option
 }
 
 #[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "strace is Linux-only")]
 fn scans_make_no_network_calls() {
     let repo = TestRepo::new();
     repo.write("a.txt", "nothing\n");

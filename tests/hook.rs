@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output};
 
-use crate::common::{env_with, git_command, git_in, github_token, TestRepo, GH};
+use crate::common::{env_with, git_command, git_in, github_token, platform, TestRepo, GH};
 
 /// Runs `git` in `dir` with the isolated identity of `TestRepo::git`, plus `env`, without
 /// asserting success.
@@ -41,23 +41,17 @@ fn install(repo: &TestRepo, args: &[&str]) -> String {
 }
 
 fn hook_path(repo: &TestRepo, name: &str) -> PathBuf {
-    repo.path().join(".git/hooks").join(name)
+    repo.path().join(".git").join("hooks").join(name)
 }
 
 fn chained(repo: &TestRepo, name: &str) -> PathBuf {
-    repo.path()
-        .join(".git/hooks")
-        .join(format!("{name}.scan-secrets-chained"))
+    hook_path(repo, &format!("{name}.scan-secrets-chained"))
 }
 
 fn write_exec(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    platform::make_executable(path);
 }
 
 fn stage_secret(repo: &TestRepo, seed: u64) {
@@ -81,11 +75,8 @@ fn pre_commit_blocks_a_secret_and_lets_clean_commits_through() {
     let body = std::fs::read_to_string(&hook).unwrap();
     assert!(body.contains("# scan-secrets hook v1"));
     assert!(body.contains("SCAN_SECRETS_BIN='"));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&hook).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o755);
+    if cfg!(unix) {
+        assert_eq!(platform::mode(&hook) & 0o777, 0o755);
     }
 
     repo.write("README", "hello\n").stage("README");
@@ -99,6 +90,67 @@ fn pre_commit_blocks_a_secret_and_lets_clean_commits_through() {
     assert!(t.contains(GH), "{t}");
     assert!(t.contains("commit blocked by scan-secrets"), "{t}");
     assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "1");
+}
+
+#[test]
+fn binary_under_a_path_with_spaces_and_quotes_runs_from_the_hook() {
+    // Like C:\Program Files\ on Windows: the hook records the path quoted for sh.
+    let repo = TestRepo::new();
+    let place = TestRepo::dir();
+    let dir = place.path().join("Program Files").join("it's here");
+    std::fs::create_dir_all(&dir).unwrap();
+    let built = assert_cmd::cargo::cargo_bin("scan-secrets");
+    let bin = dir.join(built.file_name().unwrap());
+    std::fs::copy(&built, &bin).unwrap();
+    let out = assert_cmd::Command::new(&bin)
+        .arg("install")
+        .current_dir(repo.path())
+        .env("HOME", repo.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let body = std::fs::read_to_string(hook_path(&repo, "pre-commit")).unwrap();
+    assert!(body.contains("Program Files/it'\\''s here/"), "{body}");
+
+    stage_secret(&repo, 3);
+    // Not found on PATH: only the recorded path can have run the scan.
+    let path = std::env::var("PATH").unwrap_or_default();
+    assert!(std::env::split_paths(&path).all(|d| !d.join(built.file_name().unwrap()).exists()));
+    let blocked = commit(repo.path(), &[]);
+    let t = text(&blocked);
+    assert!(!blocked.status.success(), "{t}");
+    assert!(
+        t.contains(GH) && t.contains("commit blocked by scan-secrets"),
+        "{t}"
+    );
+}
+
+#[test]
+fn crlf_checkout_is_scanned_with_the_right_lines() {
+    // core.autocrlf=true, as Git for Windows installs it: CRLF in the work tree, LF in the
+    // index. The hook scans what is staged and reports the line the user sees.
+    let repo = TestRepo::new();
+    repo.git(&["config", "core.autocrlf", "true"]);
+    install(&repo, &[]);
+    let token = github_token("ghp_", 4);
+    repo.write(
+        "app.cfg",
+        &format!("# settings\r\nDEBUG=1\r\nGITHUB_TOKEN={token}\r\n"),
+    );
+    repo.stage("app.cfg");
+    let blocked = commit(repo.path(), &[]);
+    let t = text(&blocked);
+    assert!(!blocked.status.success(), "{t}");
+    assert!(t.contains("app.cfg:3:14"), "{t}");
+    let (findings, code) = repo.scan_json(&["--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        crate::common::summary(&findings),
+        crate::common::rows(&[(GH, "app.cfg", 3, 14)])
+    );
+    assert_eq!(findings[0]["end_column"], 14 + token.len() as u64);
 }
 
 #[test]
@@ -176,11 +228,8 @@ fn uninstall_restores_the_original_hook_byte_for_byte() {
     assert!(out.contains("restored"), "{out}");
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), original);
     assert!(!chained(&repo, "pre-commit").exists());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&hook).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o755);
+    if cfg!(unix) {
+        assert_eq!(platform::mode(&hook) & 0o777, 0o755);
     }
 
     // Without a chained hook, uninstall just removes ours.
@@ -250,6 +299,10 @@ fn linked_worktree_shares_the_common_hook() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "builds a Unix PATH (':'-separated, /usr/bin and /bin)"
+)]
 fn missing_binary_fails_closed() {
     let repo = TestRepo::new();
     install(&repo, &[]);

@@ -3,6 +3,7 @@
 mod common;
 
 mod action;
+mod advice;
 mod baseline;
 mod cli;
 mod confidence;
@@ -19,9 +20,11 @@ mod hostile_repos;
 mod install;
 mod layers;
 mod output;
+mod own_config;
 mod packaging;
 mod patterns;
 mod placeholders;
+mod pre_receive;
 mod prepush;
 mod properties;
 mod purge;

@@ -21,6 +21,7 @@ pub const CHAINED_SUFFIX: &str = ".scan-secrets-chained";
 
 const PRE_COMMIT: &str = include_str!("../../hooks/pre-commit");
 const PRE_PUSH: &str = include_str!("../../hooks/pre-push");
+const PRE_RECEIVE: &str = include_str!("../../hooks/pre-receive");
 
 impl HookKind {
     /// The hook's file name, as git knows it.
@@ -28,6 +29,7 @@ impl HookKind {
         match self {
             HookKind::PreCommit => "pre-commit",
             HookKind::PrePush => "pre-push",
+            HookKind::PreReceive => "pre-receive",
         }
     }
 
@@ -35,6 +37,7 @@ impl HookKind {
         match self {
             HookKind::PreCommit => PRE_COMMIT,
             HookKind::PrePush => PRE_PUSH,
+            HookKind::PreReceive => PRE_RECEIVE,
         }
     }
 }
@@ -42,8 +45,28 @@ impl HookKind {
 /// The script for `kind`, with `bin` (the binary to run) recorded in its `SCAN_SECRETS_BIN=`
 /// line.
 pub fn script(kind: HookKind, bin: &Path) -> String {
+    let bin = bin.to_string_lossy();
+    let bin = if cfg!(windows) {
+        sh_path(&bin)
+    } else {
+        bin.into_owned()
+    };
+    // A checkout with `core.autocrlf` would hand `include_str!` CRLF lines (`.gitattributes`
+    // asks for LF, this makes sure): `#!/bin/sh\r` is not an interpreter.
     kind.template()
-        .replace("@SCAN_SECRETS_BIN@", &shell_quote(&bin.to_string_lossy()))
+        .replace("\r\n", "\n")
+        .replace("@SCAN_SECRETS_BIN@", &shell_quote(&bin))
+}
+
+/// A Windows path as Git for Windows' `sh` takes it: no `\\?\` verbatim prefix (which
+/// `canonicalize` adds), `/` separators. `C:/Program Files/x.exe` works with `[ -x ]` and as a
+/// command there; drive letters and spaces are kept (the caller quotes).
+fn sh_path(path: &str) -> String {
+    let path = match path.strip_prefix(r"\\?\UNC\") {
+        Some(share) => format!(r"\\{share}"),
+        None => path.strip_prefix(r"\\?\").unwrap_or(path).to_string(),
+    };
+    path.replace('\\', "/")
 }
 
 /// True when the file at `path` is one of our scripts.
@@ -70,7 +93,9 @@ pub fn hooks_dir(dir: &Path) -> Result<PathBuf, Error> {
         return Ok(absolute(&repo.common_dir().join("hooks")));
     };
     let path = match value.strip_prefix("~/") {
+        // Git for Windows falls back to USERPROFILE when HOME is unset, as in cmd or PowerShell.
         Some(rest) => std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE").filter(|_| cfg!(windows)))
             .map(|h| PathBuf::from(h).join(rest))
             .ok_or_else(|| Error::Usage(format!("core.hooksPath {value:?}: HOME is not set")))?,
         None => PathBuf::from(&value),
@@ -164,6 +189,10 @@ fn template_hooks_dir(set_if_unset: bool) -> Result<PathBuf, Error> {
 }
 
 fn target(args: &HookArgs, installing: bool) -> Result<(PathBuf, PathBuf), Error> {
+    if let Some(dir) = &args.dir {
+        let hook = absolute(dir).join(args.hook.name());
+        return Ok((chained_path(&hook), hook));
+    }
     if args.global {
         let hook = template_hooks_dir(installing)?.join(args.hook.name());
         return Ok((chained_path(&hook), hook));
@@ -277,12 +306,32 @@ mod tests {
 
     #[test]
     fn scripts_carry_the_marker_and_the_quoted_binary() {
-        for kind in [HookKind::PreCommit, HookKind::PrePush] {
+        for kind in [HookKind::PreCommit, HookKind::PrePush, HookKind::PreReceive] {
             let s = script(kind, Path::new("/opt/it's here/scan-secrets"));
             assert!(s.starts_with("#!/bin/sh\n"));
             assert!(s.lines().any(|l| l == MARKER));
             assert!(s.contains("\nSCAN_SECRETS_BIN='/opt/it'\\''s here/scan-secrets'\n"));
             assert!(!s.contains("@SCAN_SECRETS_BIN@"));
+            assert!(!s.contains('\r'));
+        }
+    }
+
+    #[test]
+    fn windows_paths_become_paths_sh_runs() {
+        let cases = [
+            (
+                r"\\?\C:\Users\Ann Lee\.cargo\bin\scan-secrets.exe",
+                "C:/Users/Ann Lee/.cargo/bin/scan-secrets.exe",
+            ),
+            (r"C:\tools\scan-secrets.exe", "C:/tools/scan-secrets.exe"),
+            (
+                r"\\?\UNC\server\share\scan-secrets.exe",
+                "//server/share/scan-secrets.exe",
+            ),
+            ("/usr/local/bin/scan-secrets", "/usr/local/bin/scan-secrets"),
+        ];
+        for (given, sh) in cases {
+            assert_eq!(sh_path(given), sh, "{given}");
         }
     }
 }

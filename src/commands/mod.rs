@@ -5,6 +5,7 @@ pub mod config;
 pub mod fix;
 pub mod install;
 pub mod purge;
+pub mod receive;
 pub mod rotate;
 pub mod rules;
 pub mod scan;

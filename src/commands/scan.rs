@@ -10,14 +10,26 @@ use crate::exit::Status;
 use crate::filter::baseline;
 use crate::report;
 use crate::scan;
+use crate::source::history::Selection;
 
-/// Prints the settings' warnings, runs the scan they describe, then prints its notes and
-/// problems: once, here, for every command that scans.
+/// Prints the settings' warnings, runs the scan they describe, applies the baseline, reviews
+/// the change under review (a range scan), then prints the notes and problems: once, here,
+/// for every command that scans.
 pub(crate) fn run(settings: &config::Settings) -> Result<report::Report, Error> {
     for warning in &settings.warnings {
         eprintln!("scan-secrets: warning: {warning}");
     }
-    let report = scan::run(settings)?;
+    let mut report = scan::run(settings)?;
+    if let Some(path) = &settings.baseline {
+        if let Err(e) = apply_baseline(settings, path, &mut report) {
+            report::print_notes(&report);
+            return Err(e);
+        }
+    }
+    if let Some(review) = &settings.review {
+        let notes = review.notes(&report, &settings.rules);
+        report.notes.extend(notes);
+    }
     report::print_notes(&report);
     Ok(report)
 }
@@ -45,16 +57,27 @@ pub fn baseline(mut args: cli::ScanArgs) -> Result<Status, Error> {
 
 pub fn scan(args: cli::ScanArgs) -> Result<Status, Error> {
     let settings = config::Settings::resolve(args)?;
-    let mut report = run(&settings)?;
-    if let Some(path) = &settings.baseline {
-        apply_baseline(&settings, path, &mut report)?;
+    let updates = match &settings.mode {
+        config::Mode::History(_, Selection::PreReceive(updates)) => Some(updates.as_slice()),
+        _ => None,
+    };
+    if let Some(timeout) = settings.timeout {
+        super::receive::watchdog(timeout, updates.is_some());
     }
+    let report = run(&settings)?;
     let view = report::View {
         rules: &settings.rules,
         show_secrets: settings.show_secrets,
         color: settings.color,
         quiet: settings.quiet,
         show_suppressed: settings.show_suppressed,
+        moment: match (&settings.mode, updates) {
+            (_, Some(updates)) => report::Moment::Refused(updates),
+            (config::Mode::Staged(_), _) => report::Moment::Staged,
+            (config::Mode::History(_, Selection::PrePush(_)), _) => report::Moment::PrePush,
+            (config::Mode::History(..), _) => report::Moment::Commits,
+            _ => report::Moment::Files,
+        },
     };
     let mut out: Box<dyn Write> = match &settings.output {
         Some(path) => Box::new(std::io::BufWriter::new(
@@ -63,19 +86,29 @@ pub fn scan(args: cli::ScanArgs) -> Result<Status, Error> {
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     report::write(&report, settings.format, &view, &mut out).map_err(Error::Output)?;
-    Ok(Status::of_scan(report.findings.len(), report.errors()))
+    drop(out);
+    let status = Status::of_scan(report.findings.len(), report.errors());
+    match updates {
+        Some(updates) => super::receive::settle(&settings, updates, &report, status),
+        None => Ok(status),
+    }
 }
 
 /// Drops the findings the baseline lists (after rewriting it first, with
-/// `--update-baseline`), and records the counts for the summary.
-pub(crate) fn apply_baseline(
+/// `--update-baseline`), and records the counts for the summary. The baseline is the one read
+/// at the base of a change under review, else the file at `path`.
+fn apply_baseline(
     settings: &config::Settings,
     path: &std::path::Path,
     report: &mut report::Report,
 ) -> Result<(), Error> {
+    let load = || match &settings.baseline_at_base {
+        Some(b) => Ok(b.clone()),
+        None => baseline::Baseline::load(path),
+    };
     let baseline = if settings.update_baseline {
-        let old = match path.exists() {
-            true => baseline::Baseline::load(path)?,
+        let old = match settings.baseline_at_base.is_some() || path.exists() {
+            true => load()?,
             false => baseline::Baseline::default(),
         };
         let new = baseline::Baseline::of(path, &report.findings, &settings.rules);
@@ -92,7 +125,7 @@ pub(crate) fn apply_baseline(
         );
         new
     } else {
-        baseline::Baseline::load(path)?
+        load()?
     };
     let applied = baseline.apply(&mut report.findings);
     report.baselined = applied.matched;

@@ -7,7 +7,8 @@ use std::io::Write;
 use owo_colors::OwoColorize;
 
 use super::Report;
-use super::{rotation, View};
+use super::{advice, rotation, Moment, View};
+use crate::finding::{CommitInfo, Finding};
 use crate::rules::Confidence;
 use crate::text::{human_bytes, plural, sanitize};
 
@@ -117,12 +118,22 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
     if !view.quiet {
         for &p in &providers {
             let provider = &view.rules.providers[p];
-            writeln!(
-                out,
-                "{}",
-                paint.bold(&format!("How to rotate: {}", provider.name))
-            )?;
-            write!(out, "{}", rotation::render(provider, "  "))?;
+            let (title, text) = match where_(report, view, p) {
+                Where::Staged => (
+                    format!("What to do: {} (not committed yet)", provider.name),
+                    advice::staged(provider, "  "),
+                ),
+                Where::Local(earliest) => (
+                    format!("What to do: {} (in local commits only)", provider.name),
+                    advice::local(provider, earliest, "  "),
+                ),
+                Where::Exposed => (
+                    format!("How to rotate: {}", provider.name),
+                    rotation::render(provider, "  "),
+                ),
+            };
+            writeln!(out, "{}", paint.bold(&title))?;
+            write!(out, "{text}")?;
             writeln!(out)?;
         }
         summary(report, groups.len(), &paint, out)?;
@@ -138,6 +149,37 @@ pub fn write(report: &Report, view: &View, out: &mut dyn Write) -> std::io::Resu
         }
     }
     out.flush()
+}
+
+/// Where one provider's secrets are, as far as the advice goes.
+enum Where<'a> {
+    Staged,
+    /// Only in commits that no remote-tracking ref or tag reaches; the earliest of them.
+    Local(&'a CommitInfo),
+    /// Pushed, tagged, or not known (files on disk): rotate.
+    Exposed,
+}
+
+fn where_<'a>(report: &'a Report, view: &View, provider: usize) -> Where<'a> {
+    let mine = || {
+        report
+            .findings
+            .iter()
+            .filter(move |f| view.rules.rules[f.rule].provider == provider)
+    };
+    let local = |f: &Finding| match view.moment {
+        Moment::PrePush => true,
+        Moment::Commits => f.exposure.as_ref().is_some_and(|e| e.rank() == 3),
+        _ => false,
+    };
+    match view.moment {
+        Moment::Staged => Where::Staged,
+        Moment::PrePush | Moment::Commits if mine().all(local) => mine()
+            .filter_map(|f| f.origin.commit())
+            .min_by_key(|c| c.time)
+            .map_or(Where::Exposed, Where::Local),
+        _ => Where::Exposed,
+    }
 }
 
 fn summary(

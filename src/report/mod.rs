@@ -1,7 +1,9 @@
 //! Reporters format a sorted `Report`; they compute nothing.
 
+mod advice;
 pub mod human;
 pub mod json;
+pub mod remote;
 pub mod rotation;
 pub mod sarif;
 
@@ -12,6 +14,7 @@ use crate::cli::Format;
 use crate::filter::Tally;
 use crate::finding::Finding;
 use crate::rules::RuleSet;
+use crate::source::history::RefUpdate;
 
 /// Everything the reporters need; they compute nothing themselves.
 #[derive(Debug, Default)]
@@ -34,6 +37,10 @@ pub struct Report {
     pub max_file_size: u64,
     /// History and range scans: how many commits were selected.
     pub commits: Option<usize>,
+    /// Range, `--since` and pre-push scans: findings not reported only because of an inline
+    /// marker on a line the scanned commits add, listed for review as suppressed by this
+    /// change. Sorted like `findings`.
+    pub marked: Vec<Finding>,
     /// Findings not reported because the baseline lists them.
     pub baselined: u64,
     /// Baseline entries that nothing in this scan matched.
@@ -68,6 +75,23 @@ pub struct View<'a> {
     pub color: bool,
     pub quiet: bool,
     pub show_suppressed: bool,
+    /// Where the secrets are: the human text's advice fits it (JSON and SARIF do not change).
+    pub moment: Moment<'a>,
+}
+
+/// Where the secrets found are, which decides what the human output advises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment<'a> {
+    /// Files on disk (committed or not: unknown): the full rotation guide.
+    Files,
+    /// Staged, not committed yet.
+    Staged,
+    /// In commits: local only or pushed, per finding (its exposure).
+    Commits,
+    /// In commits a pre-push hook is about to push: local only.
+    PrePush,
+    /// In a push the server refuses (pre-receive): never stored there.
+    Refused(&'a [RefUpdate]),
 }
 
 impl View<'_> {
@@ -100,7 +124,10 @@ pub fn write(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Human => human::write(report, view, out),
+        Format::Human => match view.moment {
+            Moment::Refused(updates) => remote::write(report, view, updates, out),
+            _ => human::write(report, view, out),
+        },
         Format::Json => json::write(report, view, out, false),
         Format::Jsonl => json::write(report, view, out, true),
         Format::Sarif => sarif::write(report, view, out),

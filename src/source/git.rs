@@ -27,15 +27,20 @@ pub fn git_err(
 
 /// Opens the repository containing `dir` (work tree or bare).
 pub fn discover(dir: &Path) -> Result<gix::Repository, Error> {
-    let mut repo = gix::discover(dir).map_err(|e| {
-        git_err(
-            format_args!(
-                "{}: not a git repository (or any parent up to the file system root)",
-                dir.display()
-            ),
-            e,
-        )
-    })?;
+    // gix's discovery mishandles a relative path to a bare repository (`../server.git`: a
+    // debug assertion expects a `.git` directory): give it an absolute one.
+    let mut repo = gix::discover(std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()))
+        .map_err(|e| {
+            git_err(
+                format_args!(
+                    "{}: not a git repository (or any parent up to the file system root)",
+                    dir.display()
+                ),
+                e,
+            )
+        })?;
+    // A push being received: its objects are in quarantine.
+    super::quarantine::attach(&mut repo)?;
     // Every walk reads each tree and blob once: a decoded-object cache would only cost
     // memory. (Delta bases are cached separately by the pack cache.)
     repo.object_cache_size(0);
@@ -165,61 +170,6 @@ pub fn join(prefix: &BStr, name: &BStr) -> BString {
     path
 }
 
-/// A file that differs between a commit and its parent.
-pub struct Change {
-    pub path: BString,
-    pub new: ObjectId,
-    /// The parent's blob at the same path, if there was one.
-    pub old: Option<ObjectId>,
-}
-
-/// The regular files of `new` whose blob differs from `old` (None: everything is new),
-/// descending only into subtrees whose ids differ.
-pub fn diff_trees(
-    repo: &gix::Repository,
-    old: Option<ObjectId>,
-    new: ObjectId,
-    out: &mut Vec<Change>,
-) -> Result<(), Error> {
-    let mut buf = Vec::new();
-    let mut stack = vec![(old, new, BString::default())];
-    while let Some((old, new, prefix)) = stack.pop() {
-        if old == Some(new) {
-            continue;
-        }
-        let new_entries = read_tree(repo, new, &mut buf)?;
-        let old_entries = match old {
-            Some(o) => read_tree(repo, o, &mut buf)?,
-            None => Vec::new(),
-        };
-        // By name: a directory can hold 100k entries, a linear search for each would be
-        // quadratic.
-        let old_by_name: std::collections::HashMap<&BString, usize> = old_entries
-            .iter()
-            .enumerate()
-            .map(|(i, (_, n, _))| (n, i))
-            .collect();
-        for (mode, name, oid) in new_entries {
-            let prev = old_by_name.get(&name).map(|&i| &old_entries[i]);
-            let path = join(prefix.as_ref(), name.as_ref());
-            if mode.is_tree() {
-                let old_sub = prev.filter(|(m, _, _)| m.is_tree()).map(|(_, _, id)| *id);
-                stack.push((old_sub, oid, path));
-            } else if mode.is_blob() {
-                let old_blob = prev.filter(|(m, _, _)| m.is_blob()).map(|(_, _, id)| *id);
-                if old_blob != Some(oid) {
-                    out.push(Change {
-                        path,
-                        new: oid,
-                        old: old_blob,
-                    });
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The blob's bytes, or `None` when it is larger than `max` (checked on the header, before
 /// decompressing). `buf` is scratch space; its allocation may be handed over as the result.
 pub fn read_blob(
@@ -241,6 +191,25 @@ pub fn read_blob(
         .find_blob(&id, buf)
         .map_err(|e| git_err(format!("blob {id}"), e))?;
     Ok(Some(blob.data.to_vec()))
+}
+
+/// The blob at `path` (relative to the root, `/`-separated) in the tree of `commit`; `None`
+/// when there is no such regular file there (absent, a directory, a link, a submodule).
+pub fn blob_at(
+    repo: &gix::Repository,
+    commit: ObjectId,
+    path: &str,
+) -> Result<Option<ObjectId>, Error> {
+    let what = || format!("{path} at commit {}", commit.to_hex_with_len(7));
+    let tree = repo
+        .find_commit(commit)
+        .map_err(|e| git_err(what(), e))?
+        .tree()
+        .map_err(|e| git_err(what(), e))?;
+    let entry = tree
+        .lookup_entry(path.split('/'))
+        .map_err(|e| git_err(what(), e))?;
+    Ok(entry.filter(|e| e.mode().is_blob()).map(|e| e.object_id()))
 }
 
 /// Byte ranges of `new` holding lines that are not in `old` (a line diff).

@@ -3,6 +3,7 @@
 pub mod git;
 pub mod history;
 pub mod pack;
+pub mod quarantine;
 pub mod staged;
 pub mod stdin;
 pub mod worktree;

@@ -214,7 +214,10 @@ pub(super) fn path_records(
             let old_data = old
                 .and_then(|o| read_raw_tree(reader, &o, &mut old_buf, &mut out.problems))
                 .unwrap_or_default();
-            for Change { entry, old_tree } in TreeDiff::new(old_data, new_data, hash) {
+            for Change {
+                entry, old_tree, ..
+            } in TreeDiff::new(old_data, new_data, hash)
+            {
                 let oid = entry.oid.to_owned();
                 let hash = path_hash(prefix_hash, entry.filename);
                 let join = || {

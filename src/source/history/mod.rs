@@ -1,4 +1,4 @@
-//! `--history`, `--since`, `--range`, `--pre-push`: blobs of commits, each unique blob read
+//! `--history`, `--since`, `--range`, `--pre-push`, `--pre-receive`: blobs of commits, each unique blob read
 //! once, with the places (path, commit) it was introduced at.
 //!
 //! Full history: read the commits of every ref (branches, tags, remote-tracking refs, stash)
@@ -18,12 +18,16 @@ mod introduce;
 mod lines;
 mod range;
 mod read;
+mod receive;
 mod refs;
+mod sides;
 mod tree;
 mod walk;
 
-pub use range::parse_pre_push_line;
+pub use range::{parse_pre_push_line, read_pre_push, Pushed};
 pub use read::for_each_blob;
+pub use receive::{parse_pre_receive, short_ref, RefUpdate};
+pub use sides::{sides, FileChange, Sides};
 pub use tree::check_diff as fuzz_tree_diff;
 pub use walk::walk_from_each;
 
@@ -40,6 +44,7 @@ use crate::finding::CommitInfo;
 
 use introduce::first_introductions;
 use range::{pre_push_jobs, range_jobs};
+use receive::pre_receive_jobs;
 use refs::all_ref_tips;
 use walk::walk_all;
 
@@ -52,8 +57,11 @@ pub enum Selection {
     Since(String),
     /// `A..B`: reachable from B and not from A.
     Range(String, String),
-    /// git's pre-push hook input, read from stdin.
-    PrePush,
+    /// The refs of a push, from git's pre-push hook input (`range::read_pre_push`).
+    PrePush(Vec<Pushed>),
+    /// git's pre-receive hook input (read from stdin before the scan): the pushed commits
+    /// that no existing ref reaches.
+    PreReceive(Vec<RefUpdate>),
 }
 
 /// Where a blob was introduced.
@@ -118,6 +126,8 @@ pub struct Plan {
     /// Refs, commits and trees that could not be read while planning: one message each, for
     /// the reporter to print (the scan goes on without them).
     pub problems: Vec<String>,
+    /// What was left out on purpose (a pushed tag of a tree), for the reporter to print.
+    pub notes: Vec<String>,
     /// Full history: every commit walked and its parents, for exposure triage afterwards.
     pub parents: Option<Parents>,
 }
@@ -127,9 +137,13 @@ pub type Parents = IdMap<Vec<ObjectId>>;
 
 pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, Error> {
     let repo = git::discover(dir)?;
-    let packs = Packs::open(&repo);
+    let packs = match selection {
+        Selection::All => Packs::open(&repo),
+        _ => Packs::open(&repo).release_every(RANGE_RELEASE_EVERY),
+    };
     let shallow = repo.is_shallow().unwrap_or(false);
     let mut problems = Vec::new();
+    let mut notes = Vec::new();
     let mut parents = None;
     let (commits, jobs) = match selection {
         Selection::All => {
@@ -140,19 +154,33 @@ pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, E
             (commits.len(), jobs)
         }
         Selection::Since(rev) => {
-            let head = repo
-                .head_id()
-                .map_err(|e| git_err("--since needs a HEAD commit", e))?
-                .detach();
+            let head = since_head(&repo)?;
             let hidden = resolve(&repo, rev)?;
-            range_jobs(&repo, &[head], &[hidden], &format!("{rev}..HEAD"))?
+            range_jobs(
+                &repo,
+                &packs,
+                &[head],
+                &[hidden],
+                &format!("{rev}..HEAD"),
+                &mut problems,
+            )?
         }
         Selection::Range(a, b) => {
             let hidden = resolve(&repo, a)?;
             let tip = resolve(&repo, b)?;
-            range_jobs(&repo, &[tip], &[hidden], &format!("{a}..{b}"))?
+            range_jobs(
+                &repo,
+                &packs,
+                &[tip],
+                &[hidden],
+                &format!("{a}..{b}"),
+                &mut problems,
+            )?
         }
-        Selection::PrePush => pre_push_jobs(&repo)?,
+        Selection::PrePush(pushed) => pre_push_jobs(&repo, &packs, pushed, &mut problems)?,
+        Selection::PreReceive(updates) => {
+            pre_receive_jobs(&repo, &packs, updates, &mut notes, &mut problems)?
+        }
     };
     // The trees and commits read for the plan are not read again.
     packs.release_pages();
@@ -163,9 +191,21 @@ pub fn plan(dir: &Path, selection: &Selection, threads: usize) -> Result<Plan, E
         commits,
         shallow,
         problems,
+        notes,
         parents,
     })
 }
+
+/// The tip of `--since REV`: HEAD.
+fn since_head(repo: &gix::Repository) -> Result<ObjectId, Error> {
+    Ok(repo
+        .head_id()
+        .map_err(|e| git_err("--since needs a HEAD commit", e))?
+        .detach())
+}
+
+/// How often a range's reads release the packs' mapped pages (`Packs::release_every`).
+const RANGE_RELEASE_EVERY: u64 = 16 << 20;
 
 /// The commit a revision names (tags peeled).
 fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId, Error> {

@@ -119,14 +119,21 @@ where
                     .places
                     .iter()
                     .map(|p| {
-                        let old = p
-                            .old
-                            .and_then(|o| {
-                                read_blob(reader, o, u64::MAX, &mut bufs.base)
-                                    .ok()
-                                    .flatten()
-                            })
-                            .unwrap_or_default();
+                        // The version before the change: only lines it lacks count. Over the
+                        // size limit, or unreadable (reported), every line counts.
+                        let old = match p.old.map(|o| (o, read_blob(reader, o, max_size, &mut bufs.base))) {
+                            Some((_, Ok(Some(old)))) => old,
+                            Some((o, Err(e))) => {
+                                stats.problem(format!(
+                                    "{} (blob {o}, the version of {} before commit {}); all its lines are scanned; continuing",
+                                    e.with_causes(),
+                                    p.path,
+                                    p.commit.short_id()
+                                ));
+                                Vec::new()
+                            }
+                            _ => Vec::new(),
+                        };
                         let ranges = git::added_ranges(&old, text);
                         bufs.base = old;
                         Some(ranges)

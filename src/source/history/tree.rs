@@ -6,10 +6,11 @@ use gix::objs::TreeRefIter;
 use gix::ObjectId;
 
 /// An entry of the new tree that is not identical (mode and id) in the old one, with the old
-/// tree's subtree of the same name (to diff against) when there is one.
+/// tree's subtree or blob of the same name (to diff against) when there is one.
 pub(super) struct Change<'a> {
     pub(super) entry: EntryRef<'a>,
     pub(super) old_tree: Option<ObjectId>,
+    pub(super) old_blob: Option<ObjectId>,
 }
 
 /// The entries of `new` that differ from `old`. Malformed data ends a list early (the rest of
@@ -61,7 +62,12 @@ impl<'a> Iterator for TreeDiff<'a> {
                             continue 'new;
                         }
                         let old_tree = old.mode.is_tree().then(|| old.oid.to_owned());
-                        return Some(Change { entry, old_tree });
+                        let old_blob = old.mode.is_blob().then(|| old.oid.to_owned());
+                        return Some(Change {
+                            entry,
+                            old_tree,
+                            old_blob,
+                        });
                     }
                     // Added in the new tree.
                     std::cmp::Ordering::Less => break,
@@ -74,6 +80,7 @@ impl<'a> Iterator for TreeDiff<'a> {
             return Some(Change {
                 entry,
                 old_tree: None,
+                old_blob: None,
             });
         }
     }
