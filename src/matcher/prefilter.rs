@@ -225,8 +225,15 @@ impl<'h> Walk<'h> {
         w
     }
 
+    /// Whether the walk is over: past its last range, with nothing pending and the
+    /// end-of-input transition taken (`finish` leaves the start state behind). A walk whose
+    /// last byte was taken in a step that stopped for the other walk is not done yet: a
+    /// keyword may end at the very end (`token` with nothing after it).
     fn done(&self) -> bool {
-        self.at >= self.end && self.rest.is_empty() && self.pending.is_none()
+        self.at >= self.end
+            && self.rest.is_empty()
+            && self.pending.is_none()
+            && self.state == self.start
     }
 
     /// Moves to the next range, if any.
