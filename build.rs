@@ -36,7 +36,7 @@ fn list(v: &[file::Text]) -> String {
 
 fn rule(r: &RuleSpec) -> String {
     format!(
-        "RuleSpec {{ id: {}, description: {}, keywords: {}, named: {}, regex: {}, paths: {}, not_paths: {}, min_entropy: {:?}, random: {}, checksum: {}, confidence: {}, context: {}, multiline: {}, public_near: {}, examples: {}, negative_examples: {} }}",
+        "RuleSpec {{ id: {}, description: {}, keywords: {}, named: {}, regex: {}, paths: {}, not_paths: {}, min_entropy: {:?}, random: {}, checksum: {}, confidence: {}, context: {}, multiline: {}, lines_after: {}, public_near: {}, examples: {}, negative_examples: {} }}",
         s(&r.id),
         s(&r.description),
         list(&r.keywords),
@@ -50,6 +50,7 @@ fn rule(r: &RuleSpec) -> String {
         opt(&r.confidence),
         opt(&r.context),
         r.multiline,
+        r.lines_after,
         list(&r.public_near),
         list(&r.examples),
         list(&r.negative_examples),

@@ -303,3 +303,43 @@ fn per_rule_allowlists_apply_to_their_rule_only() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[allow.rule.no-such-rule]"));
 }
+
+/// A custom rule may read the lines after its keyword (`lines_after`): the value sits under
+/// its name. Beyond the limit, or on a `multiline` rule, the key is an error naming the rule.
+#[test]
+fn custom_rule_reads_the_lines_after_its_keyword() {
+    let rule = |lines_after: &str| {
+        format!(
+            "[[rule]]\nid = \"acme-pair\"\ndescription = \"ACME key under its label\"\n\
+             keywords = [\"acme_label\"]\n\
+             regex = '''acme_label:[ \\t]*\\n(?:[^\\n]*\\n)?[ \\t]*value:[ \\t]*(?P<secret>[a-z0-9]{{16}})'''\n\
+             {lines_after}\n\
+             examples = [\"acme_label:\\nvalue: k2j4h6g8f0d2s4a6\", \"acme_label:\\n# note\\nvalue: z9y8x7w6v5u4t3s2\"]\n\
+             negative_examples = [\"acme_label:\\nvalue: short\", \"value: k2j4h6g8f0d2s4a6\"]\n"
+        )
+    };
+    let repo = TestRepo::dir();
+    repo.write(".scan-secrets.toml", &rule("lines_after = 2"));
+    repo.write(
+        "keys.yaml",
+        "acme_label:\n  # rotated\n  value: q1w2e3r4t5y6u7i8\nacme_label:\n\n\n  value: a1s2d3f4g5h6j7k8\n",
+    );
+    let (findings, code) = repo.scan_json(&[]);
+    assert_eq!(code, 1);
+    // The second value is three lines below its keyword: out of reach.
+    assert_eq!(
+        summary(&findings),
+        vec![("acme-pair".to_string(), "keys.yaml".to_string(), 3, 10)]
+    );
+
+    for bad in ["lines_after = 9", "lines_after = 1\nmultiline = true"] {
+        repo.write(".scan-secrets.toml", &rule(bad));
+        let out = repo.cmd().output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("acme-pair") && stderr.contains("`lines_after` is at most 8"),
+            "{bad}: {stderr}"
+        );
+    }
+}

@@ -23,7 +23,7 @@ use prefilter::Prefilter;
 use crate::decode;
 use crate::entropy;
 use crate::error::Error;
-use crate::rules::RuleSet;
+use crate::rules::{Rule, RuleSet};
 
 /// How far before a keyword a single-line rule's window starts (it stops earlier at a newline).
 const BACK: usize = 512;
@@ -58,6 +58,10 @@ pub struct Matcher {
     anchors: Vec<(Vec<u8>, usize)>,
     /// The automaton of `anchors`, built on first use: only a scan of changed lines needs it.
     multiline_anchors: OnceLock<Option<aho_corasick::AhoCorasick>>,
+    /// The largest `lines_after` of any rule: a scan of changed lines also searches that many
+    /// lines above each change for keywords, so that a changed `value:` under an unchanged
+    /// `- name: DB_PASSWORD` is found.
+    lines_before_changes: u8,
     /// The path rules (`paths = [...]`), by index.
     path_rules: Vec<usize>,
     /// Which path rules a path can match, built on first use.
@@ -100,6 +104,7 @@ impl Matcher {
                 }
             }
         }
+        let lines_before_changes = rules.rules.iter().map(|r| r.lines_after).max().unwrap_or(0);
         let path_rules = (0..rules.rules.len())
             .filter(|&i| rules.rules[i].paths.is_some())
             .collect();
@@ -112,6 +117,7 @@ impl Matcher {
             multiline,
             anchors,
             multiline_anchors: OnceLock::new(),
+            lines_before_changes,
             path_rules,
             path_filter: OnceLock::new(),
         })
@@ -325,7 +331,14 @@ impl Matcher {
     }
 
     fn scan_plain_in(&self, text: &[u8], ranges: &[Range<usize>]) -> Vec<Candidate> {
-        let found = self.prefilter.find_in(text, ranges);
+        let widened;
+        let searched = if self.lines_before_changes == 0 {
+            ranges
+        } else {
+            widened = lines_above(text, ranges, self.lines_before_changes);
+            &widened[..]
+        };
+        let found = self.prefilter.find_in(text, searched);
         let mut hits: Vec<(&[usize], usize, usize)> = found
             .into_iter()
             .flat_map(|m| self.hits_at(text, m))
@@ -360,7 +373,7 @@ impl Matcher {
         for (owners, start, end) in hits {
             for &rule_idx in owners {
                 let rule = &self.rules.rules[rule_idx];
-                let win = window(text, start, end, rule.multiline);
+                let win = window(text, start, end, rule);
                 if last_window.len() <= rule_idx {
                     last_window.resize(self.rules.rules.len(), None);
                 }
@@ -475,8 +488,30 @@ fn rarest_window(kw: &[u8]) -> usize {
         .unwrap_or(0)
 }
 
+/// `ranges` (ordered, disjoint), each also covering the `n` lines above it, merged where they
+/// meet.
+fn lines_above(text: &[u8], ranges: &[Range<usize>], n: u8) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        let mut start = r.start;
+        for _ in 0..n {
+            if start == 0 {
+                break;
+            }
+            // `start` is at a line's first byte: step over the newline before it to the
+            // start of the line above.
+            start = memchr::memrchr(b'\n', &text[..start - 1]).map_or(0, |i| i + 1);
+        }
+        match out.last_mut() {
+            Some(last) if last.end >= start => last.end = last.end.max(r.end),
+            _ => out.push(start..r.end),
+        }
+    }
+    out
+}
+
 /// The region a rule's regex sees for a keyword hit at `start..end`.
-fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
+fn window(text: &[u8], start: usize, end: usize, rule: &Rule) -> Range<usize> {
     let back_limit = start.saturating_sub(BACK);
     // Start at the newline itself, so that a rule's `(?:^|[^a-z0-9_])` boundary can match it
     // (`^` only matches at the start of the whole text).
@@ -484,15 +519,23 @@ fn window(text: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize
         Some(i) => back_limit + i,
         None => back_limit,
     };
-    let to = if multiline {
-        (end + FORWARD_MULTILINE).min(text.len())
-    } else {
-        let fwd_limit = (end + FORWARD).min(text.len());
-        match memchr::memchr(b'\n', &text[end..fwd_limit]) {
-            Some(i) => end + i,
-            None => fwd_limit,
+    if rule.multiline {
+        return from..(end + FORWARD_MULTILINE).min(text.len());
+    }
+    let mut to = end;
+    for line in 0..=rule.lines_after {
+        if line > 0 {
+            if to >= text.len() {
+                break;
+            }
+            to += 1; // over the newline
         }
-    };
+        let fwd_limit = (to + FORWARD).min(text.len());
+        to = match memchr::memchr(b'\n', &text[to..fwd_limit]) {
+            Some(i) => to + i,
+            None => fwd_limit,
+        };
+    }
     from..to
 }
 

@@ -196,6 +196,11 @@ pub struct RuleSpec {
     /// instead of the keyword's line.
     #[serde(default)]
     pub multiline: bool,
+    /// The match may go on over this many lines after the keyword's line (at most 8): a
+    /// YAML `- name: DB_PASSWORD` whose `value:` is on the next line, a Terraform `variable`
+    /// block's `default`. The regex sees those lines only, not 64 KiB as with `multiline`.
+    #[serde(default)]
+    pub lines_after: u8,
     /// Words (case-insensitive) that, within a few hundred bytes of the match, show the value is
     /// an identifier its provider documents as public (a Firebase web config's `apiKey` next to
     /// its `authDomain`): such a finding is graded `low`, hidden by default.

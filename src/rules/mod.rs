@@ -23,6 +23,9 @@ pub use path::PathRule;
 pub use regexes::named_regex;
 use regexes::{compile, with_groups};
 
+/// The most lines after its keyword's line a rule's regex may see (`lines_after`).
+pub const MAX_LINES_AFTER: u8 = 8;
+
 /// How sure we are that a finding is a live credential. Findings below the reporting threshold
 /// (`--confidence`, default `medium`) are counted but not shown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -109,6 +112,8 @@ pub struct Rule {
     pub checksum: Option<checksum::Checksum>,
     pub confidence: Confidence,
     pub multiline: bool,
+    /// Lines after the keyword's line that the regex also sees (see `RuleSpec::lines_after`).
+    pub lines_after: u8,
     /// Lower-case words that, near a match, mark it a documented public identifier (`low`).
     pub public_near: Texts,
     /// Generic (context + randomness) rules lose to provider rules on overlap.
@@ -365,14 +370,21 @@ impl RuleSet {
             }
             None
         } else {
-            if !spec.keywords.is_empty() || spec.multiline {
+            if !spec.keywords.is_empty() || spec.multiline || spec.lines_after > 0 {
                 return Err(err(
-                    "a path rule takes no `keywords` or `multiline` (its regex sees the whole file)"
+                    "a path rule takes no `keywords`, `multiline` or `lines_after` (its regex \
+                     sees the whole file)"
                         .into(),
                 ));
             }
             Some(PathRule::new(&spec.paths, &spec.not_paths, eager).map_err(err)?)
         };
+        if spec.lines_after > MAX_LINES_AFTER || (spec.multiline && spec.lines_after > 0) {
+            return Err(err(format!(
+                "`lines_after` is at most {MAX_LINES_AFTER}, and not for a `multiline` rule \
+                 (which sees 64 KiB anyway)"
+            )));
+        }
         if let Some(k) = spec.keywords.iter().find(|k| k.len() < 3) {
             return Err(err(format!(
                 "keyword {k:?} is shorter than 3 bytes and would match almost everywhere"
@@ -429,6 +441,7 @@ impl RuleSet {
             checksum,
             confidence,
             multiline: spec.multiline,
+            lines_after: spec.lines_after,
             public_near,
             generic,
             named,
