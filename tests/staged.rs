@@ -273,3 +273,29 @@ fn edited_line_holding_a_committed_secret_counts_as_added() {
         rows(&[("github-pat-classic", "config.py", 3, 11)])
     );
 }
+
+/// A changed `value:` under an unchanged `- name: DB_PASSWORD` is found: the keyword is on a
+/// line the change did not touch, so a scan of changed lines also looks a few lines above
+/// each change. The unchanged pair above it is not reported again.
+#[test]
+fn staged_value_under_an_unchanged_name_is_found() {
+    let repo = TestRepo::new();
+    let deployment = |cache: &str, db: &str| {
+        format!(
+            "env:\n  - name: CACHE_PASSWORD\n    value: \"{cache}\"\n  - name: LOG_LEVEL\n    value: info\n  - name: DB_PASSWORD\n    value: {db}\n"
+        )
+    };
+    repo.write("deploy.yaml", &deployment("Wq8!zKp3vN7tLr", "\"\""));
+    repo.commit_all("initial");
+    repo.write(
+        "deploy.yaml",
+        &deployment("Wq8!zKp3vN7tLr", "Hq7vTz2Lx9RwPk4e"),
+    );
+    repo.stage("deploy.yaml");
+    let (findings, code) = repo.scan_json(&["--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&findings),
+        rows(&[("generic-name-value-password", "deploy.yaml", 7, 12)])
+    );
+}

@@ -48,8 +48,11 @@ pub fn check(
     let after = text.get(cand.secret.end).copied();
     let quoted = matches!(before, Some(b'"' | b'\'' | b'`'));
     // A quoted value must end at its closing quote (escaped inside a string literal:
-    // `\"pw\"`): otherwise it is prose with spaces.
-    let escaped_close = after == Some(b'\\') && text.get(cand.secret.end + 1).copied() == before;
+    // `\"pw\"`, or after a line-end escape: expect's `send "pw\r"`, `printf 'pw\n'`):
+    // otherwise it is prose with spaces.
+    let at = |i: usize| text.get(cand.secret.end + i).copied();
+    let escaped_close = after == Some(b'\\')
+        && (at(1) == before || (matches!(at(1), Some(b'r' | b'n')) && at(2) == before));
     if quoted && after != before && !escaped_close {
         return Some(Reason::Placeholder);
     }
