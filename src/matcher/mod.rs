@@ -434,6 +434,13 @@ impl Matcher {
             if secret.is_empty() {
                 continue;
             }
+            if let Some(next_line) = past_its_lines(text, m.start(), secret.end, rule) {
+                // The windows of keyword hits on neighbouring lines merge, so a single-line
+                // rule's `\s*` could reach into the next line (`password:` above
+                // `description: ...`): not a match; look again from the next line.
+                at = next_line;
+                continue;
+            }
             let value = &text[secret.clone()];
             let h = entropy::shannon(value);
             let confidence = match rule.checksum {
@@ -508,6 +515,24 @@ fn lines_above(text: &[u8], ranges: &[Range<usize>], n: u8) -> Vec<Range<usize>>
         }
     }
     out
+}
+
+/// Where the line after a match's first line starts, when the match (up to the end of its
+/// value) runs over more lines than its rule reads: one, plus `lines_after`. A newline the
+/// match starts with (a rule's `(?:^|[^a-z0-9_])` boundary) does not count.
+fn past_its_lines(text: &[u8], start: usize, value_end: usize, rule: &Rule) -> Option<usize> {
+    if rule.multiline {
+        return None;
+    }
+    let from = if text.get(start) == Some(&b'\n') {
+        start + 1
+    } else {
+        start
+    };
+    let span = text.get(from..value_end)?;
+    let mut newlines = memchr::memchr_iter(b'\n', span);
+    let first = newlines.next()?;
+    (newlines.count() >= usize::from(rule.lines_after)).then_some(from + first + 1)
 }
 
 /// The region a rule's regex sees for a keyword hit at `start..end`.
