@@ -13,8 +13,8 @@ use super::names::{
 };
 use super::paths::{is_code_path, is_docs_path};
 use super::placeholder::{
-    has_file_extension, has_format_directive, has_inner_equals, is_constant_name, is_uuid,
-    leet_placeholder,
+    has_file_extension, has_format_directive, has_inner_equals, is_constant_name, is_key_name,
+    is_uuid, leet_placeholder,
 };
 use super::{lines_of, Reason};
 use crate::entropy;
@@ -40,6 +40,7 @@ pub fn check(
     }
     if has_format_directive(&String::from_utf8_lossy(value))
         || is_constant_name(value)
+        || is_key_name(value)
         || has_file_extension(lower)
     {
         return Some(Reason::Placeholder);

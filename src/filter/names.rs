@@ -54,6 +54,8 @@ pub(super) const REFERENCES: &[&str] = &[
     "[parameters(",
     "lookup(",
     "!vault",
+    // Helm templates' values (`value: .Values.initdbPassword`, the braces forgotten).
+    ".values.",
     // openssl's `-pass env:VAR` / `file:path` / `fd:N` / `stdin` sources.
     "env:",
     "file:",

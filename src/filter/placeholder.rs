@@ -252,6 +252,31 @@ pub(super) fn is_constant_name(value: &[u8]) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
 }
 
+/// `redis-password`, `jwt-secret-key`: the name of a key in a Kubernetes Secret or a config
+/// map (`existingSecretPasswordKey: redis-password`), not its value. Lower-case words joined
+/// by `-`, as such keys are written, one of which is a credential word (not `pass` or `pwd`:
+/// `dummy-pass` is a password people use). Snake case (`test_db_password`) is left to the
+/// other checks: people set passwords like that.
+pub(super) fn is_key_name(value: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"password",
+        b"passwd",
+        b"passphrase",
+        b"secret",
+        b"secrets",
+        b"token",
+        b"key",
+        b"apikey",
+        b"credential",
+        b"credentials",
+    ];
+    value.contains(&b'-')
+        && value
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && value.split(|b| *b == b'-').any(|w| WORDS.contains(&w))
+}
+
 /// `askpass.sh`, `secrets.json`: a file name.
 pub(super) fn has_file_extension(lower: &str) -> bool {
     const EXT: &[&str] = &[
@@ -325,6 +350,23 @@ mod tests {
             "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
         ] {
             assert!(ph(v), "{v} should be a placeholder");
+        }
+    }
+
+    #[test]
+    fn names_of_secret_keys_are_not_values() {
+        for v in ["redis-password", "previous-password-secret", "jwt-key"] {
+            assert!(is_key_name(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "hunter22",
+            "Redis-Password",
+            "tr0ub4dor-3",
+            "dummy-pass",
+            "test_db_password",
+            "keystone_2024",
+        ] {
+            assert!(!is_key_name(v.as_bytes()), "{v}");
         }
     }
 
