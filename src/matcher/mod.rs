@@ -239,7 +239,7 @@ impl Matcher {
         let all = 0..text.len();
         let found = self.prefilter.find_in(text, std::slice::from_ref(&all));
         let hits = found.into_iter().flat_map(|m| self.hits_at(text, m));
-        self.run(text, hits)
+        self.run(text, hits, None)
     }
 
     /// A prefilter match as keyword hits: its own, then those of the longer keywords that
@@ -355,8 +355,9 @@ impl Matcher {
             }
         }
         hits.sort_by_key(|&(_, start, _)| start);
-        let mut cands = self.run(text, hits.into_iter());
         let only = Cover::new(ranges.iter());
+        let context = (self.lines_before_changes > 0).then_some(&only);
+        let mut cands = self.run(text, hits.into_iter(), context);
         cands.retain(|c| only.hits(&c.secret));
         cands
     }
@@ -366,13 +367,21 @@ impl Matcher {
         &self,
         text: &[u8],
         hits: impl Iterator<Item = (&'a [usize], usize, usize)>,
+        changed: Option<&Cover>,
     ) -> Vec<Candidate> {
         // Per rule: merged windows, in order of appearance.
         let mut windows: Vec<(usize, Range<usize>)> = Vec::new();
         let mut last_window: Vec<Option<usize>> = Vec::new();
         for (owners, start, end) in hits {
+            // A keyword in the lines searched above a change (`changed` is the change) serves
+            // only the rules that read the lines after it; the others would find nothing
+            // that is kept, at the cost of running (and compiling) their regexes.
+            let above = changed.is_some_and(|c| !c.hits(&(start..end)));
             for &rule_idx in owners {
                 let rule = &self.rules.rules[rule_idx];
+                if above && rule.lines_after == 0 && !rule.multiline {
+                    continue;
+                }
                 let win = window(text, start, end, rule);
                 if last_window.len() <= rule_idx {
                     last_window.resize(self.rules.rules.len(), None);
