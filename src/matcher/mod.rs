@@ -556,19 +556,17 @@ fn window(text: &[u8], start: usize, end: usize, rule: &Rule) -> Range<usize> {
     if rule.multiline {
         return from..(end + FORWARD_MULTILINE).min(text.len());
     }
-    let mut to = end;
-    for line in 0..=rule.lines_after {
-        if line > 0 {
-            if to >= text.len() {
-                break;
-            }
-            to += 1; // over the newline
+    // The end of the line from `at` on, at most FORWARD bytes away.
+    let line_end = |at: usize| {
+        let limit = (at + FORWARD).min(text.len());
+        memchr::memchr(b'\n', &text[at..limit]).map_or(limit, |i| at + i)
+    };
+    let mut to = line_end(end);
+    for _ in 0..rule.lines_after {
+        if to >= text.len() {
+            break;
         }
-        let fwd_limit = (to + FORWARD).min(text.len());
-        to = match memchr::memchr(b'\n', &text[to..fwd_limit]) {
-            Some(i) => to + i,
-            None => fwd_limit,
-        };
+        to = line_end(to + 1); // over the newline
     }
     from..to
 }
